@@ -29,6 +29,7 @@ public record Envelope(String stream, Long seq, String type, Instant at, JsonNod
         return new Envelope(stream, null, type, at, Json.tree(data));
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDurable() {
         return seq != null;
     }

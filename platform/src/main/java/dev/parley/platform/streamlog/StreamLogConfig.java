@@ -1,0 +1,29 @@
+package dev.parley.platform.streamlog;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * The transactional outbox + per-stream log. Build-time switch: {@code parley.stream-log.enabled=false} removes it
+ * from services that own no durable stream (gateway, presence).
+ */
+@ConfigMapping(prefix = "parley.stream-log")
+public interface StreamLogConfig {
+
+    /** Events the relay publishes per round trip. Larger batches amortise the commit; 500 keeps a round short. */
+    @WithDefault("500")
+    int relayBatchSize();
+
+    /**
+     * Fallback poll of the relay. A commit wakes the relay at once through PostgreSQL {@code NOTIFY}; this interval
+     * only matters if a notification is lost (reconnect), so it is never in the normal delivery path.
+     */
+    @WithDefault("1s")
+    Duration relayPollInterval();
+
+    /** Largest page of the internal replay API (the gateway pages through longer gaps). */
+    @WithDefault("1000")
+    int replayMaxPage();
+}
