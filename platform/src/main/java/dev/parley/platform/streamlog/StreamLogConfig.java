@@ -12,6 +12,13 @@ import java.time.Duration;
 @ConfigMapping(prefix = "parley.stream-log")
 public interface StreamLogConfig {
 
+    /**
+     * Whether this service owns durable streams (read at build time by the beans' {@code @IfBuildProperty}; listed
+     * here so the key is documented and validated).
+     */
+    @WithDefault("true")
+    boolean enabled();
+
     /** Events the relay publishes per round trip. Larger batches amortise the commit; 500 keeps a round short. */
     @WithDefault("500")
     int relayBatchSize();

@@ -1,0 +1,10 @@
+package dev.parley.channel;
+
+import dev.parley.testing.ParleyTestResources;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+
+/** Real Kafka, PostgreSQL and the token issuer, started once for every test of this module. */
+@QuarkusTestResource(value = ParleyTestResources.class, initArgs = @ResourceArg(name = "database", value = "channel"))
+public class ServiceTestResources {
+}

@@ -1,0 +1,9 @@
+package dev.parley.gateway;
+
+import dev.parley.testing.ParleyTestResources;
+import io.quarkus.test.common.QuarkusTestResource;
+
+/** Real Kafka and the token issuer, started once for every test of this module. */
+@QuarkusTestResource(value = ParleyTestResources.class)
+public class ServiceTestResources {
+}
