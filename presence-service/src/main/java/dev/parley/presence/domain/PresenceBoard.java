@@ -1,0 +1,274 @@
+package dev.parley.presence.domain;
+
+import dev.parley.events.payload.ConnectionEvent;
+import dev.parley.events.payload.RosterEntry;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The fold of gateway {@link ConnectionEvent}s into per-member status (API.md §3), as plain single-threaded Java.
+ * <ul>
+ *   <li><b>online</b>: at least one open connection (any tab, any device) and activity within {@code idleAfter};
+ *       opening a connection counts as activity. {@code since} = the activity that made them online.</li>
+ *   <li><b>idle</b>: connected, no activity for longer than {@code idleAfter}. {@code since} = last activity +
+ *       {@code idleAfter} (the moment the threshold passed).</li>
+ *   <li><b>offline</b>: no open connection for {@code offlineGrace}. {@code since} = when the last connection
+ *       closed; during the grace the previous status stands, so a reload never produces an offline transition.</li>
+ * </ul>
+ * A gateway not heard from (heartbeat or any event) for {@code heartbeatTimeout} has all its connections dropped
+ * as if they had closed at that moment. Events change state through {@link #apply}; statuses are (re)computed by
+ * {@link #evaluate} (the member an event touched) and {@link #tick} (timers), which return the transitions to
+ * publish. Times of events are their {@code at} (clamped to {@code now}); timers run on {@code now}.
+ */
+public final class PresenceBoard {
+
+    private final PresenceRules rules;
+    private final Map<String, Member> members = new HashMap<>();
+    /** Gateway instance id → when it was last heard from (receipt time, so gateway clocks do not matter). */
+    private final Map<String, Instant> gateways = new HashMap<>();
+
+    public PresenceBoard(PresenceRules rules) {
+        this.rules = rules;
+    }
+
+    public PresenceRules rules() {
+        return rules;
+    }
+
+    /**
+     * Seeds a member from the compacted changes topic (a restart or a gained partition). An online or idle member
+     * counts as connected through connections not known yet, until an event names one of theirs.
+     */
+    public void restore(String tenant, RosterEntry entry) {
+        Instant since = entry.since() == null ? Instant.EPOCH : entry.since();
+        Member m = members.computeIfAbsent(key(tenant, entry.ref()),
+                k -> new Member(tenant, entry.ref(), entry.name(), since));
+        m.name = entry.name() == null ? m.name : entry.name();
+        m.status = entry.status();
+        m.since = since;
+        m.connections.clear();
+        switch (entry.status()) {
+            case RosterEntry.ONLINE -> {
+                m.unverified = true;
+                m.lastActivity = since;
+                m.disconnectedAt = null;
+            }
+            case RosterEntry.IDLE -> {
+                m.unverified = true;
+                m.lastActivity = since.minus(rules.idleAfter());
+                m.disconnectedAt = null;
+            }
+            default -> {
+                m.unverified = false;
+                m.lastActivity = null;
+                m.disconnectedAt = since;
+            }
+        }
+    }
+
+    /** A gateway instance showed it is alive. */
+    public void gatewaySeen(String gateway, Instant now) {
+        if (gateway != null) {
+            gateways.merge(gateway, now, (a, b) -> a.isAfter(b) ? a : b);
+        }
+    }
+
+    /**
+     * Applies one event to the state (no status is computed here). Returns the key ({@code <tenant>/<ref>}) of the
+     * member it touched, or empty for heartbeats and events naming no member.
+     */
+    public Optional<String> apply(ConnectionEvent event, Instant now) {
+        if (event == null || event.kind() == null) {
+            return Optional.empty();
+        }
+        gatewaySeen(event.gateway(), now);
+        if (ConnectionEvent.HEARTBEAT.equals(event.kind()) || event.tenant() == null || event.ref() == null) {
+            return Optional.empty();
+        }
+        Instant at = event.at() == null || event.at().isAfter(now) ? now : event.at();
+        at = at.truncatedTo(ChronoUnit.MILLIS);
+        String key = key(event.tenant(), event.ref());
+        Member m = members.get(key);
+        if (m == null) {
+            m = new Member(event.tenant(), event.ref(), event.name() == null ? event.ref() : event.name(), at);
+            members.put(key, m);
+        } else if (event.name() != null) {
+            m.name = event.name();
+        }
+        String connection = event.connection();
+        if (connection != null) {
+            m.unverified = false; // from now on their connections are known
+        }
+        switch (event.kind()) {
+            case ConnectionEvent.CONNECT -> {
+                if (connection != null) {
+                    m.connections.put(connection, event.gateway() == null ? "" : event.gateway());
+                    m.disconnectedAt = null;
+                }
+                touch(m, at);
+            }
+            case ConnectionEvent.DISCONNECT -> {
+                if (connection != null && m.connections.remove(connection) != null && !m.connected()) {
+                    m.disconnectedAt = at;
+                } else if (!m.connected() && m.disconnectedAt == null) {
+                    m.disconnectedAt = at;
+                }
+            }
+            case ConnectionEvent.ACTIVITY -> {
+                if (connection != null && event.gateway() != null && !m.connections.containsKey(connection)) {
+                    // an activity of a connection whose connect we never saw (older than the topic keeps)
+                    m.connections.put(connection, event.gateway());
+                    m.disconnectedAt = null;
+                }
+                touch(m, at);
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(key);
+    }
+
+    private static void touch(Member m, Instant at) {
+        if (m.lastActivity == null || at.isAfter(m.lastActivity)) {
+            m.lastActivity = at;
+        }
+    }
+
+    /** Recomputes one member's status now (after an event touched them); the transition if it changed. */
+    public Optional<Transition> evaluate(String key, Instant now) {
+        Member m = members.get(key);
+        return m == null ? Optional.empty() : evaluate(m, now);
+    }
+
+    /**
+     * The timers: drops the connections of gateways silent for longer than the heartbeat timeout, then recomputes
+     * every member of a tenant {@code ready} accepts (not one still being rebuilt) and not held.
+     */
+    public List<Transition> tick(Instant now, Predicate<String> ready) {
+        Instant deadline = now.minus(rules.heartbeatTimeout());
+        List<String> dead = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Instant>> it = gateways.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Instant> gateway = it.next();
+            if (gateway.getValue().isBefore(deadline)) {
+                dead.add(gateway.getKey());
+                it.remove();
+            }
+        }
+        if (!dead.isEmpty()) {
+            Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+            for (Member m : members.values()) {
+                if (m.connections.values().removeIf(dead::contains) && !m.connected()) {
+                    m.disconnectedAt = at;
+                }
+            }
+        }
+        List<Transition> out = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (ready.test(m.tenant) && (m.holdUntil == null || !now.isBefore(m.holdUntil))) {
+                m.holdUntil = null;
+                evaluate(m, now).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    public List<Transition> tick(Instant now) {
+        return tick(now, t -> true);
+    }
+
+    private Optional<Transition> evaluate(Member m, Instant now) {
+        String status;
+        Instant since;
+        if (m.connected()) {
+            Instant idleAt = (m.lastActivity == null ? now : m.lastActivity).plus(rules.idleAfter());
+            if (now.isBefore(idleAt)) {
+                status = RosterEntry.ONLINE;
+                since = m.lastActivity == null ? now : m.lastActivity;
+            } else {
+                status = RosterEntry.IDLE;
+                since = idleAt;
+            }
+        } else {
+            Instant gone = m.disconnectedAt == null ? now : m.disconnectedAt;
+            if (now.isBefore(gone.plus(rules.offlineGrace()))) {
+                return Optional.empty(); // inside the grace: the previous status stands
+            }
+            status = RosterEntry.OFFLINE;
+            since = gone;
+        }
+        if (status.equals(m.status)) {
+            return Optional.empty();
+        }
+        m.status = status;
+        m.since = since.truncatedTo(ChronoUnit.MILLIS);
+        return Optional.of(new Transition(m.tenant, m.entry()));
+    }
+
+    /** After a rebuild: leave the members of the matching tenants to events until {@code until}. */
+    public void hold(Predicate<String> tenant, Instant until) {
+        for (Member m : members.values()) {
+            if (tenant.test(m.tenant)) {
+                m.holdUntil = until;
+            }
+        }
+    }
+
+    /** Every gateway known gets a fresh heartbeat window (after a rebuild, to prove it is alive). */
+    public void refreshGateways(Instant now) {
+        gateways.replaceAll((g, t) -> now);
+    }
+
+    /** Forgets the members of the matching tenants (a partition moved to another instance). */
+    public void forget(Predicate<String> tenant) {
+        members.values().removeIf(m -> tenant.test(m.tenant));
+    }
+
+    /** The published status of every member of a tenant. */
+    public List<RosterEntry> entries(String tenant) {
+        return members.values().stream().filter(m -> m.tenant.equals(tenant)).map(Member::entry).toList();
+    }
+
+    /** Every member's published status, grouped by tenant (one pass). */
+    public Map<String, List<RosterEntry>> byTenant() {
+        Map<String, List<RosterEntry>> out = new HashMap<>();
+        for (Member m : members.values()) {
+            out.computeIfAbsent(m.tenant, t -> new ArrayList<>()).add(m.entry());
+        }
+        return out;
+    }
+
+    public Optional<RosterEntry> entry(String tenant, String ref) {
+        return Optional.ofNullable(members.get(key(tenant, ref))).map(Member::entry);
+    }
+
+    /** Open (known) connections of a member, for diagnostics and tests. */
+    public int connections(String tenant, String ref) {
+        Member m = members.get(key(tenant, ref));
+        return m == null ? 0 : m.connections.size();
+    }
+
+    public long count(String status) {
+        return members.values().stream().filter(m -> m.status.equals(status)).count();
+    }
+
+    public int size() {
+        return members.size();
+    }
+
+    public boolean knowsGateway(String gateway) {
+        return gateways.containsKey(gateway);
+    }
+
+    static String key(String tenant, String ref) {
+        return tenant + "/" + ref;
+    }
+}
