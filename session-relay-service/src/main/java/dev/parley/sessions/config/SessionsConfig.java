@@ -1,0 +1,97 @@
+package dev.parley.sessions.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** session-relay-service settings; every key is documented in the module README. */
+@ConfigMapping(prefix = "parley.sessions")
+public interface SessionsConfig {
+
+    /**
+     * How long a turn grant lives without a heartbeat, measured by the database clock (API.md §7: 30 s). Long enough
+     * for a holder to heartbeat every ~10 s through a hiccup, short enough that a crashed holder frees the session
+     * quickly.
+     */
+    @WithDefault("30s")
+    Duration turnLockTtl();
+
+    /**
+     * How often expired grants are swept (turn.ended written, lock cleared) when nobody acquires them. Expiry itself
+     * is decided by the database clock at each call; the sweep only makes the event timely. 5 s.
+     */
+    @WithDefault("5s")
+    Duration turnExpirySweep();
+
+    /** A {@code running} live snapshot not updated for this long reads {@code stale: true} (API.md §7: 30 s). */
+    @WithDefault("30s")
+    Duration liveStaleAfter();
+
+    /**
+     * Coalescing window of {@code live.updated}: at most one publish per session per window per replica, latest
+     * wins (a trailing publish carries the newest snapshot). 100 ms keeps streaming smooth (10/s) while a chatty
+     * client writing 50 snapshots a second costs Kafka 10.
+     */
+    @WithDefault("100ms")
+    Duration livePublishInterval();
+
+    /** Longest session title, in code points. 200 fits any sidebar; longer → 422 {@code session.title_too_long}. */
+    @WithDefault("200")
+    int titleMaxLength();
+
+    /**
+     * Longest session message content, in code points. Assistant turns can be long (code, reports): 100,000, five
+     * times a room message; longer → 422 {@code message.too_long}.
+     */
+    @WithDefault("100000")
+    int messageMaxLength();
+
+    /** Members of one session, owner included. 50 like a room; more → 422 {@code session.member_limit}. */
+    @WithDefault("50")
+    int maxMembers();
+
+    /** Tool entries of one live snapshot. 200; more → 422 {@code live.too_many_tools}. */
+    @WithDefault("200")
+    int liveMaxTools();
+
+    /**
+     * Largest transcript delta of one append, in UTF-8 bytes. The JSON body cap (1 MiB) bounds it anyway; 512 KiB
+     * leaves room for JSON escaping. Larger → 413 {@code request.too_large} (split the delta).
+     */
+    @WithDefault("512K")
+    MemorySize transcriptMaxAppend();
+
+    /** Largest transcript of one session, in bytes. 64 MiB; an append beyond it → 422 {@code transcript.too_large}. */
+    @WithDefault("64M")
+    MemorySize transcriptMaxLength();
+
+    /** Transcript chunks fetched per database round trip while streaming a read. 32 (≤ 16 MiB in flight at the cap). */
+    @WithDefault("32")
+    int transcriptReadBatch();
+
+    /** Synced tabs at most. 50; more → 422 {@code sync.too_many_tabs}. */
+    @WithDefault("50")
+    int syncMaxTabs();
+
+    /** Largest synced screen layout (JSON), in bytes. 16 KiB; larger → 422 {@code sync.screen_too_large}. */
+    @WithDefault("16K")
+    MemorySize syncMaxScreen();
+
+    /** How long the {@code me} stream keeps events (API.md §2: 30 days); the share records table keeps all. */
+    @WithDefault("30d")
+    Duration meRetention();
+
+    /** Consume rooms-service's events and append {@code mention}s (off only for tests of other parts). */
+    @WithDefault("true")
+    boolean mentionsEnabled();
+
+    /** Consumer group of the mention consumer; one per deployment, so each rooms event is handled once. */
+    @WithDefault("session-relay-mentions")
+    String mentionsGroup();
+
+    /** Follow the compacted presence topic for the sync partner online check. */
+    @WithDefault("true")
+    boolean presenceEnabled();
+}

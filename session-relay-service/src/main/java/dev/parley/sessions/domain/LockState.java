@@ -1,0 +1,29 @@
+package dev.parley.sessions.domain;
+
+import java.time.Instant;
+
+/**
+ * The turn-lock row of one session as the database saw it, with the database's clock at that moment.
+ *
+ * @param fencingToken the token of the latest grant (0 before the first); never decreases
+ * @param holderRef    the holder of the latest grant, or null once it was released or swept after expiry
+ * @param expiresAt    when the latest grant expires unless heartbeated
+ * @param now          the database clock ({@code clock_timestamp()}) when the row was read
+ */
+public record LockState(long fencingToken, String holderRef, String holderName, String turnId, Instant since,
+                        Instant expiresAt, Instant now) {
+
+    /** A holder whose grant has not expired by the database clock. */
+    public boolean held() {
+        return holderRef != null && expiresAt != null && expiresAt.isAfter(now);
+    }
+
+    /** A grant that expired without a release and has not been cleaned up yet. */
+    public boolean expiredUnreleased() {
+        return holderRef != null && !held();
+    }
+
+    public boolean heldBy(String ref) {
+        return held() && holderRef.equals(ref);
+    }
+}
