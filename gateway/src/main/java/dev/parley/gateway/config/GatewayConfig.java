@@ -1,0 +1,125 @@
+package dev.parley.gateway.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The gateway's settings ({@code parley.gateway.*}); every key is listed in gateway/README.md. */
+@ConfigMapping(prefix = "parley.gateway")
+public interface GatewayConfig {
+
+    /** Default ticket secret: only for the local stack; a production start with it logs a warning. */
+    String DEV_TICKET_SECRET = "parley-dev-ticket-secret-change-me";
+
+    /**
+     * Id of this gateway instance in the presence feed (heartbeats, connections). Unset: a random UUID per start,
+     * which is what presence-service needs (a restarted instance is a new instance whose old connections expire).
+     */
+    Optional<String> instanceId();
+
+    /**
+     * Secret from which the AES-256-GCM key of stream tickets is derived (SHA-256 of the UTF-8 text). Every gateway
+     * instance must share it so a ticket minted on one is accepted by another. The default is a public dev value.
+     */
+    @WithDefault(DEV_TICKET_SECRET)
+    String ticketSecret();
+
+    /** Lifetime of a stream ticket (API.md §1: 30 s). */
+    @WithDefault("30s")
+    Duration ticketTtl();
+
+    /**
+     * Browser origins allowed to open streams (WebSocket upgrade and SSE), e.g. {@code https://app.example.com}.
+     * Requests without {@code Origin} (non-browser clients) are allowed. Unset: no browser origin is allowed.
+     */
+    Optional<List<String>> allowedOrigins();
+
+    /** Base URLs of the owning services the gateway routes to and authorizes subscriptions with. */
+    Services services();
+
+    /**
+     * Where {@code POST /dev/token} is proxied (the local stack's token issuer). Unset (production): the route does
+     * not exist.
+     */
+    Optional<String> devTokenUrl();
+
+    /** Largest WebSocket frame (message) a client may send, in bytes (API.md §2: 64 KiB); larger → close 1009. */
+    @WithDefault("64K")
+    MemorySize maxFrameSize();
+
+    /** Interval of the SSE {@code : keep-alive} comment (API.md §2: 15 s); keeps idle proxies from cutting streams. */
+    @WithDefault("15s")
+    Duration keepAlive();
+
+    /** Interval of this instance's heartbeat to presence-service (it drops an instance after 3 missed ones). */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /**
+     * Bound of one connection's outbound buffer in bytes (Vert.x write queue). A client whose unsent data exceeds
+     * it is too slow: closed with 1013 (SSE: ended) so it cannot grow the heap or delay anyone else. 1 MiB holds
+     * hundreds of ordinary events, enough for short network hiccups.
+     */
+    @WithDefault("1M")
+    MemorySize outboundBuffer();
+
+    /** Most subscriptions one WebSocket may hold; a further subscribe gets an error frame {@code stream.limit}. */
+    @WithDefault("100")
+    int maxSubscriptionsPerConnection();
+
+    /** Most open stream connections (WS + SSE) of one member on this instance; more → 429. */
+    @WithDefault("20")
+    int maxConnectionsPerMember();
+
+    /** Posts per member per {@link #postWindow()} (API.md §7: 20 per 10 s), then 429 with Retry-After. */
+    @WithDefault("20")
+    int postsPerWindow();
+
+    /** Window of the post rate limit (API.md §7: 10 s). */
+    @WithDefault("10s")
+    Duration postWindow();
+
+    /** Page size asked of the owner when replaying (capped by the owner's own maximum). */
+    @WithDefault("500")
+    int replayPageSize();
+
+    /** Timeout of the gateway's calls to {@code /internal/streams} of an owner. */
+    @WithDefault("5s")
+    Duration ownerTimeout();
+
+    /** {@code Retry-After} of a 503 when an owning service is unreachable, in seconds. */
+    @WithDefault("5")
+    int unavailableRetryAfter();
+
+    /**
+     * Largest request body under {@code /api/attachments} (25 MiB file + multipart overhead); other routes keep the
+     * 1 MiB JSON cap. Bodies are streamed to the service, never buffered whole.
+     */
+    @WithDefault("26M")
+    MemorySize attachmentMaxBody();
+
+    interface Services {
+        /** presence-service. */
+        Owner presence();
+
+        /** channel-service. */
+        Owner channel();
+
+        /** rooms-service. */
+        Owner rooms();
+
+        /** session-relay-service. */
+        Owner sessions();
+    }
+
+    interface Owner {
+        /** Base URL, e.g. {@code http://presence-service:8081}; defaults are the local ports (8081-8084). */
+        @WithName("url")
+        String url();
+    }
+}

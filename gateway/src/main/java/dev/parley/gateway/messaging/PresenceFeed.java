@@ -1,0 +1,121 @@
+package dev.parley.gateway.messaging;
+
+import dev.parley.events.Json;
+import dev.parley.events.payload.ConnectionEvent;
+import dev.parley.gateway.config.GatewayConfig;
+import dev.parley.gateway.service.Connection;
+import dev.parley.platform.identity.Caller;
+import dev.parley.platform.kafka.ParleyKafka;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The gateway half of presence (issue 4): connect / disconnect / activity per connection and a heartbeat per
+ * instance, published to {@code parley.presence.connections.v1} (key = tenant; heartbeats key = instance id).
+ * Only humans have presence; app connections are not reported.
+ */
+@ApplicationScoped
+public class PresenceFeed {
+
+    private static final Logger LOG = Logger.getLogger(PresenceFeed.class);
+    /** API writes count as activity at most this often per member (presence's idle-after is minutes). */
+    private static final long ACTIVITY_THROTTLE_MS = 2_000;
+
+    private final ParleyKafka kafka;
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private final String instanceId;
+    private final Map<String, Long> lastActivity = new ConcurrentHashMap<>();
+    private long heartbeatTimer = -1;
+    private final java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("presence-feed").unstarted(r));
+
+    public PresenceFeed(ParleyKafka kafka, GatewayConfig config, Vertx vertx) {
+        this.kafka = kafka;
+        this.config = config;
+        this.vertx = vertx;
+        this.instanceId = config.instanceId().filter(s -> !s.isBlank()).orElse(UUID.randomUUID().toString());
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    void start(@Observes StartupEvent event) {
+        heartbeat();
+        heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeat());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+        sender.shutdown();
+    }
+
+    public void connected(Connection connection) {
+        publish(ConnectionEvent.CONNECT, connection.id(), connection.caller());
+    }
+
+    public void disconnected(Connection connection) {
+        publish(ConnectionEvent.DISCONNECT, connection.id(), connection.caller());
+    }
+
+    /** The WebSocket {@code activity} op. */
+    public void activity(Connection connection) {
+        publish(ConnectionEvent.ACTIVITY, connection.id(), connection.caller());
+    }
+
+    /** An API write by the caller (throttled per member). */
+    public void apiWrite(Caller caller) {
+        if (caller.isApp()) {
+            return;
+        }
+        String key = caller.tenant() + "/" + caller.userRef();
+        long now = System.currentTimeMillis();
+        Long previous = lastActivity.get(key);
+        if (previous != null && now - previous < ACTIVITY_THROTTLE_MS) {
+            return;
+        }
+        if (lastActivity.size() > 100_000) {
+            lastActivity.clear();
+        }
+        lastActivity.put(key, now);
+        publish(ConnectionEvent.ACTIVITY, null, caller);
+    }
+
+    private void publish(String kind, String connection, Caller caller) {
+        if (caller.isApp()) {
+            return;
+        }
+        ConnectionEvent event = new ConnectionEvent(kind, instanceId, connection, caller.tenant(), caller.userRef(),
+                caller.name(), now());
+        send(caller.tenant(), kind, event);
+    }
+
+    private void heartbeat() {
+        send(instanceId, ConnectionEvent.HEARTBEAT,
+                new ConnectionEvent(ConnectionEvent.HEARTBEAT, instanceId, null, null, null, null, now()));
+    }
+
+    private void send(String key, String kind, ConnectionEvent event) {
+        // one sender thread keeps connect/disconnect in order and keeps producer metadata waits off event loops
+        sender.execute(() -> kafka.send(kafka.topicNames().presenceConnections(), key, kind, null, null,
+                Json.bytes(event)).subscribe().with(ok -> {
+                }, e -> LOG.debugf("presence feed: %s not published: %s", kind, e.toString())));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

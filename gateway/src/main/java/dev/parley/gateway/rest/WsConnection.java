@@ -1,0 +1,65 @@
+package dev.parley.gateway.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.events.Json;
+import dev.parley.gateway.service.Connection;
+import dev.parley.gateway.service.OutboundEvent;
+import dev.parley.gateway.service.Streams;
+import dev.parley.gateway.service.TokenVerifier;
+import io.vertx.core.Context;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+
+/** A multiplexed WebSocket ({@code /api/ws}, subprotocol {@code parley.v1}). */
+final class WsConnection extends Connection {
+
+    private final ServerWebSocket socket;
+    private final Streams streams;
+
+    WsConnection(TokenVerifier.Verified auth, Context context, ServerWebSocket socket, Streams streams) {
+        super(auth, context);
+        this.socket = socket;
+        this.streams = streams;
+    }
+
+    @Override
+    public String transport() {
+        return "ws";
+    }
+
+    @Override
+    protected void writeShared(OutboundEvent event) {
+        if (!isClosed()) {
+            socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, event.ws().duplicate(), true));
+        }
+    }
+
+    @Override
+    protected void writeEnvelope(JsonNode envelope) {
+        if (!isClosed()) {
+            socket.writeTextMessage(Json.string(envelope));
+        }
+    }
+
+    @Override
+    public void writeControl(JsonNode frame) {
+        if (!isClosed()) {
+            socket.writeTextMessage(Json.string(frame));
+        }
+    }
+
+    @Override
+    protected boolean overflowing() {
+        return socket.writeQueueFull();
+    }
+
+    @Override
+    protected void closeTransport(int code, String reason) {
+        String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
+        if (!socket.isClosed()) {
+            socket.close((short) code, r);
+        }
+        streams.closed(this);
+    }
+}
