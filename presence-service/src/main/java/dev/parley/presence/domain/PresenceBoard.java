@@ -90,7 +90,11 @@ public final class PresenceBoard {
             return Optional.empty();
         }
         gatewaySeen(event.gateway(), now);
-        if (ConnectionEvent.HEARTBEAT.equals(event.kind()) || event.tenant() == null || event.ref() == null) {
+        boolean memberEvent = switch (event.kind()) {
+            case ConnectionEvent.CONNECT, ConnectionEvent.DISCONNECT, ConnectionEvent.ACTIVITY -> true;
+            default -> false;
+        };
+        if (!memberEvent || event.tenant() == null || event.ref() == null) {
             return Optional.empty();
         }
         Instant at = event.at() == null || event.at().isAfter(now) ? now : event.at();
@@ -130,9 +134,7 @@ public final class PresenceBoard {
                 }
                 touch(m, at);
             }
-            default -> {
-                return Optional.empty();
-            }
+            default -> throw new IllegalStateException(event.kind());
         }
         return Optional.of(key);
     }
@@ -173,7 +175,7 @@ public final class PresenceBoard {
         }
         List<Transition> out = new ArrayList<>();
         for (Member m : members.values()) {
-            if (ready.test(m.tenant) && (m.holdUntil == null || !now.isBefore(m.holdUntil))) {
+            if (ready.test(m.tenant) && (m.holdUntil == null || now.isAfter(m.holdUntil))) {
                 m.holdUntil = null;
                 evaluate(m, now).ifPresent(out::add);
             }
@@ -213,7 +215,10 @@ public final class PresenceBoard {
         return Optional.of(new Transition(m.tenant, m.entry()));
     }
 
-    /** After a rebuild: leave the members of the matching tenants to events until {@code until}. */
+    /**
+     * After a rebuild: leave the members of the matching tenants to events until {@code until} (inclusive; a
+     * gateway silent since the rebuild is dropped in the same tick that releases them).
+     */
     public void hold(Predicate<String> tenant, Instant until) {
         for (Member m : members.values()) {
             if (tenant.test(m.tenant)) {

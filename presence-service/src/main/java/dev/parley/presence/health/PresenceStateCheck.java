@@ -1,6 +1,6 @@
 package dev.parley.presence.health;
 
-import dev.parley.presence.service.PresenceRuntime;
+import dev.parley.presence.messaging.PresenceRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -200,9 +200,9 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
             return;
         }
         int seeded = 0;
-        for (String tenant : view.tenants()) {
+        for (String tenant : view.directory().tenants()) {
             if (gained.contains(partitionOf(tenant))) {
-                for (RosterEntry entry : view.published(tenant).values()) {
+                for (RosterEntry entry : view.directory().published(tenant).values()) {
                     board.restore(tenant, entry);
                     seeded++;
                 }

@@ -6,6 +6,7 @@ import dev.parley.events.Topics;
 import dev.parley.events.payload.Discovery;
 import dev.parley.events.payload.RosterEntry;
 import dev.parley.events.payload.RosterRecord;
+import dev.parley.presence.domain.RosterDirectory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -14,15 +15,9 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,20 +35,17 @@ public final class PresenceView implements Runnable {
 
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final Topics topics;
-    /** tenant → ref → entry as last published (status, since) or as joined (offline, since = first seen). */
-    private final Map<String, Map<String, RosterEntry>> entries = new ConcurrentHashMap<>();
-    /** {@code <tenant>/<ref>} → display name from the roster topic. */
-    private final Map<String, String> names = new ConcurrentHashMap<>();
-    private final Map<String, Discovery> discovery = new ConcurrentHashMap<>();
+    private final RosterDirectory directory;
     /** Next offset to read per partition, published after each batch is applied (for catch-up waits). */
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile Consumer<String, byte[]> consumer;
 
-    public PresenceView(Supplier<Consumer<String, byte[]>> consumers, Topics topics) {
+    public PresenceView(Supplier<Consumer<String, byte[]>> consumers, Topics topics, RosterDirectory directory) {
         this.consumers = consumers;
         this.topics = topics;
+        this.directory = directory;
     }
 
     public Thread start() {
@@ -114,9 +106,10 @@ public final class PresenceView implements Runnable {
             }
             if (caughtUp.getCount() > 0 && ends.entrySet().stream()
                     .allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                directory.markRebuilt();
                 caughtUp.countDown();
-                LOG.infof("presence view rebuilt: %d tenants, %d names, %d discovery settings", entries.size(),
-                        names.size(), discovery.size());
+                LOG.infof("presence view rebuilt: %d tenants, %d names, %d discovery settings",
+                        directory.tenants().size(), directory.nameCount(), directory.discoveryCount());
             }
         }
     }
@@ -131,80 +124,24 @@ public final class PresenceView implements Runnable {
         String ref = key.substring(slash + 1);
         if (record.topic().equals(topics.presenceChanges())) {
             if (record.value() == null) {
-                tenantMap(tenant).remove(ref);
-                return;
+                directory.removed(tenant, ref);
+            } else {
+                directory.published(tenant, Json.read(record.value(), Envelope.class).dataAs(RosterEntry.class));
             }
-            RosterEntry entry = Json.read(record.value(), Envelope.class).dataAs(RosterEntry.class);
-            tenantMap(tenant).put(ref, entry);
         } else if (record.topic().equals(topics.roster())) {
             if (record.value() == null) {
-                names.remove(key);
-                return;
-            }
-            RosterRecord roster = Json.read(record.value(), RosterRecord.class);
-            joined(tenant, ref, roster.name(), roster.at());
-        } else if (record.topic().equals(topics.discovery())) {
-            if (record.value() == null) {
-                discovery.remove(key);
+                directory.nameRemoved(tenant, ref);
             } else {
-                discovery.put(key, Json.read(record.value(), Discovery.class));
+                RosterRecord roster = Json.read(record.value(), RosterRecord.class);
+                directory.joined(tenant, ref, roster.name(), roster.at());
             }
+        } else if (record.topic().equals(topics.discovery())) {
+            directory.discovery(tenant, ref, record.value() == null ? null : Json.read(record.value(), Discovery.class));
         }
     }
 
-    private Map<String, RosterEntry> tenantMap(String tenant) {
-        return entries.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
-    }
-
-    /** A human is on the roster (roster topic, or their own call to this instance): offline until they connect. */
-    public void joined(String tenant, String ref, String name, Instant at) {
-        if (name != null) {
-            names.put(tenant + "/" + ref, name);
-        }
-        Instant since = (at == null ? Instant.now() : at).truncatedTo(ChronoUnit.MILLIS);
-        tenantMap(tenant).putIfAbsent(ref, new RosterEntry(ref, name == null ? ref : name, RosterEntry.OFFLINE, since));
-    }
-
-    /** A discovery setting this instance just stored (so the writer reads its own write at once). */
-    public void discoveryStored(String tenant, String ref, Discovery value) {
-        discovery.put(tenant + "/" + ref, value);
-    }
-
-    /** The whole roster of a tenant, names from the roster topic, ordered by name then ref. */
-    public List<RosterEntry> roster(String tenant) {
-        Map<String, RosterEntry> map = entries.get(tenant);
-        if (map == null) {
-            return List.of();
-        }
-        List<RosterEntry> out = new ArrayList<>(map.size());
-        map.values().forEach(e -> out.add(named(tenant, e)));
-        out.sort(Comparator.comparing((RosterEntry e) -> e.name() == null ? "" : e.name(),
-                String.CASE_INSENSITIVE_ORDER).thenComparing(RosterEntry::ref));
-        return out;
-    }
-
-    public Optional<RosterEntry> entry(String tenant, String ref) {
-        Map<String, RosterEntry> map = entries.get(tenant);
-        return Optional.ofNullable(map == null ? null : map.get(ref)).map(e -> named(tenant, e));
-    }
-
-    private RosterEntry named(String tenant, RosterEntry e) {
-        String name = names.get(tenant + "/" + e.ref());
-        return name == null || name.equals(e.name()) ? e : new RosterEntry(e.ref(), name, e.status(), e.since());
-    }
-
-    public Optional<Discovery> discovery(String tenant, String ref) {
-        return Optional.ofNullable(discovery.get(tenant + "/" + ref));
-    }
-
-    public Set<String> tenants() {
-        return Set.copyOf(entries.keySet());
-    }
-
-    /** Published entries of a tenant as read from the changes topic (what a rebuilt fold is seeded with). */
-    public Map<String, RosterEntry> published(String tenant) {
-        Map<String, RosterEntry> map = entries.get(tenant);
-        return map == null ? Map.of() : new HashMap<>(map);
+    public RosterDirectory directory() {
+        return directory;
     }
 
     public boolean isCaughtUp() {

@@ -27,11 +27,11 @@ import java.util.Map;
 @ApplicationScoped
 public class PresenceService {
 
-    private final PresenceRuntime runtime;
+    private final PresenceState state;
     private final ParleyKafka kafka;
 
-    public PresenceService(PresenceRuntime runtime, ParleyKafka kafka) {
-        this.runtime = runtime;
+    public PresenceService(PresenceState state, ParleyKafka kafka) {
+        this.state = state;
         this.kafka = kafka;
     }
 
@@ -39,13 +39,13 @@ public class PresenceService {
     public void seen(Caller caller) {
         requireReady();
         if (caller.isHuman()) {
-            runtime.view().joined(caller.tenant(), caller.userRef(), caller.name(), Instant.now());
+            state.directory().joined(caller.tenant(), caller.userRef(), caller.name(), Instant.now());
         }
     }
 
     public List<RosterEntry> roster(Caller caller) {
         seen(caller);
-        return runtime.view().roster(caller.tenant());
+        return state.directory().roster(caller.tenant());
     }
 
     /** Online (not idle, not offline) teammates other than the caller. */
@@ -75,7 +75,7 @@ public class PresenceService {
     public Me me(Caller caller) {
         seen(caller);
         String ref = caller.userRef();
-        Discovery discovery = runtime.view().discovery(caller.tenant(), ref).orElse(Discovery.ALL);
+        Discovery discovery = state.directory().discovery(caller.tenant(), ref).orElse(Discovery.ALL);
         return new Me(ref, caller.tenant(), caller.name(), complete(discovery));
     }
 
@@ -84,7 +84,7 @@ public class PresenceService {
         String ref = caller.userRef();
         Discovery update = parse(body);
         seen(caller);
-        Discovery current = complete(runtime.view().discovery(caller.tenant(), ref).orElse(Discovery.ALL));
+        Discovery current = complete(state.directory().discovery(caller.tenant(), ref).orElse(Discovery.ALL));
         Discovery next = new Discovery(
                 update.channel() == null ? current.channel() : update.channel(),
                 update.presence() == null ? current.presence() : update.presence(),
@@ -93,7 +93,7 @@ public class PresenceService {
         return kafka.send(kafka.topicNames().discovery(), key, "discovery", null, ref, Json.bytes(next))
                 .onFailure().transform(e -> ProblemException.unavailable("discovery settings could not be stored", 1))
                 .map(ok -> {
-                    runtime.view().discoveryStored(caller.tenant(), ref, next);
+                    state.directory().discovery(caller.tenant(), ref, next);
                     return new Me(ref, caller.tenant(), caller.name(), next);
                 });
     }
@@ -128,7 +128,7 @@ public class PresenceService {
     }
 
     private void requireReady() {
-        if (!runtime.ready()) {
+        if (!state.ready()) {
             throw ProblemException.unavailable("presence state is still being rebuilt", 1);
         }
     }

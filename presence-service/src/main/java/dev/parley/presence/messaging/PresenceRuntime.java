@@ -1,13 +1,10 @@
-package dev.parley.presence.service;
+package dev.parley.presence.messaging;
 
 import dev.parley.events.Topics;
 import dev.parley.platform.kafka.ParleyKafka;
 import dev.parley.presence.config.PresenceConfig;
-import dev.parley.presence.messaging.ConnectionFolder;
-import dev.parley.presence.messaging.HeartbeatListener;
-import dev.parley.presence.messaging.KafkaTransitionSink;
-import dev.parley.presence.messaging.PresenceView;
 import dev.parley.presence.metrics.PresenceMetrics;
+import dev.parley.presence.service.PresenceState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,6 +31,7 @@ public class PresenceRuntime {
     private final ParleyKafka kafka;
     private final PresenceConfig config;
     private final MeterRegistry registry;
+    private final PresenceState state;
     private final Clock clock = Clock.systemUTC();
     private final AtomicLong online = new AtomicLong();
     private final AtomicLong idle = new AtomicLong();
@@ -41,8 +39,9 @@ public class PresenceRuntime {
     private ConnectionFolder folder;
     private HeartbeatListener heartbeats;
 
-    public PresenceRuntime(ParleyKafka kafka, PresenceConfig config, MeterRegistry registry) {
+    public PresenceRuntime(ParleyKafka kafka, PresenceConfig config, MeterRegistry registry, PresenceState state) {
         this.kafka = kafka;
+        this.state = state;
         this.config = config;
         this.registry = registry;
     }
@@ -70,7 +69,7 @@ public class PresenceRuntime {
                 idle.set(idleNow);
             }
         };
-        view = new PresenceView(() -> kafka.consumer(null, Map.of()), topics);
+        view = new PresenceView(() -> kafka.consumer(null, Map.of()), topics, state.directory());
         folder = new ConnectionFolder(() -> kafka.consumer(config.consumerGroup(), Map.of()), topics,
                 config.rules(), view, new KafkaTransitionSink(kafka, registry, clock), clock, config.tick(), meters);
         heartbeats = new HeartbeatListener(() -> kafka.consumer(null, Map.of()), topics.presenceConnections(), folder,
@@ -99,15 +98,11 @@ public class PresenceRuntime {
         }
     }
 
-    public PresenceView view() {
-        return view;
-    }
-
     public ConnectionFolder folder() {
         return folder;
     }
 
     public boolean ready() {
-        return view != null && view.isCaughtUp();
+        return state.ready();
     }
 }
