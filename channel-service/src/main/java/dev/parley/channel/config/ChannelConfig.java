@@ -1,0 +1,111 @@
+package dev.parley.channel.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every setting of the team channel (API.md §4 and §7); documented in channel-service/README.md. */
+@ConfigMapping(prefix = "parley.channel")
+public interface ChannelConfig {
+
+    Message message();
+
+    Attachments attachments();
+
+    Blobs blobs();
+
+    Retention retention();
+
+    interface Message {
+        /** Longest message body, in Unicode code points (API.md §7: 20,000). Abuse protection, not a storage limit. */
+        @WithDefault("20000")
+        int maxLength();
+
+        /** Most attachments on one message (API.md §7: 4). */
+        @WithDefault("4")
+        int maxAttachments();
+
+        /** Length of a reply's quote excerpt, in code points: about two lines of a chat client. */
+        @WithDefault("140")
+        int excerptLength();
+    }
+
+    interface Attachments {
+        /**
+         * Largest upload, in bytes (API.md §7: 25 MiB); larger → 413 {@code request.too_large}. The HTTP layer's
+         * {@code quarkus.http.limits.max-body-size} must be at least this plus multipart overhead.
+         */
+        @WithDefault("25M")
+        MemorySize maxSize();
+
+        /** How long an upload that was never attached is kept (API.md §4: 24 h), so abandoned uploads do not pile up. */
+        @WithDefault("24h")
+        Duration unattachedTtl();
+
+        /** How often abandoned uploads are removed (a Quarkus {@code every} expression, or {@code off}). */
+        @WithDefault("1h")
+        String cleanupEvery();
+
+        /** Uploads removed per short transaction by the cleanup job. */
+        @WithDefault("200")
+        int cleanupBatchSize();
+    }
+
+    interface Blobs {
+        /** Where attachment bytes live: {@code filesystem} (default, one directory) or {@code s3} (any S3-compatible store). */
+        @WithDefault("filesystem")
+        Store store();
+
+        /** Directory of the filesystem store; a persistent volume in production (the Helm chart mounts one). */
+        @WithDefault("data/channel-blobs")
+        String directory();
+
+        S3 s3();
+
+        enum Store { FILESYSTEM, S3 }
+
+        interface S3 {
+            /** Endpoint of an S3-compatible store (MinIO, Ceph, s3proxy); empty = AWS S3 of {@link #region()}. */
+            Optional<String> endpoint();
+
+            /** Region (S3-compatible stores usually ignore it, AWS requires it). */
+            @WithDefault("us-east-1")
+            String region();
+
+            /** Bucket that holds the attachments (keys are {@code <tenant>/<attachment id>}). */
+            @WithDefault("parley-channel")
+            String bucket();
+
+            /** Access key; empty = the AWS default credentials chain (environment, web identity, instance profile). */
+            Optional<String> accessKey();
+
+            /** Secret key, with {@link #accessKey()}. */
+            Optional<String> secretKey();
+
+            /** Path-style addressing ({@code endpoint/bucket/key}), which most S3-compatible stores need. */
+            @WithDefault("false")
+            boolean pathStyle();
+
+            /** Create the bucket at start if it is missing (convenient for local stores; off for AWS). */
+            @WithDefault("false")
+            boolean createBucket();
+        }
+    }
+
+    interface Retention {
+        /** How long messages, their reactions and attachments, and the channel stream are kept (API.md §4: 7 days). */
+        @WithDefault("7d")
+        Duration period();
+
+        /** Messages deleted per short transaction, so the table is never locked for long. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often the retention job runs (a Quarkus {@code every} expression, or {@code off}); 10 min keeps expiry timely. */
+        @WithDefault("10m")
+        String every();
+    }
+}

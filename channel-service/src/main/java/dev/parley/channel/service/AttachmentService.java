@@ -1,0 +1,184 @@
+package dev.parley.channel.service;
+
+import dev.parley.channel.blob.BlobStore;
+import dev.parley.channel.config.ChannelConfig;
+import dev.parley.channel.domain.FileNames;
+import dev.parley.channel.domain.UuidV7;
+import dev.parley.channel.metrics.ChannelMetrics;
+import dev.parley.channel.repository.AttachmentEntity;
+import dev.parley.events.payload.Attachment;
+import dev.parley.platform.identity.Caller;
+import dev.parley.platform.idempotency.Idempotency;
+import dev.parley.platform.problem.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import org.apache.tika.Tika;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+
+/** Uploads (stored in the blob store, sniffed, hashed) and downloads (streamed) of channel attachments. */
+@ApplicationScoped
+public class AttachmentService {
+
+    public static final String UPLOAD_ROUTE = "POST /api/attachments";
+    private static final Logger LOG = Logger.getLogger(AttachmentService.class);
+    private static final int CHUNK = 64 * 1024;
+
+    private final BlobStore store;
+    private final BlobCleaner cleaner;
+    private final Idempotency idempotency;
+    private final Vertx vertx;
+    private final ChannelConfig config;
+    private final Counter storedBytes;
+    private final Tika tika = new Tika();
+
+    public AttachmentService(BlobStore store, BlobCleaner cleaner, Idempotency idempotency, Vertx vertx,
+                             ChannelConfig config, MeterRegistry registry) {
+        this.store = store;
+        this.cleaner = cleaner;
+        this.idempotency = idempotency;
+        this.vertx = vertx;
+        this.config = config;
+        this.storedBytes = Counter.builder(ChannelMetrics.ATTACHMENT_BYTES_STORED).baseUnit("bytes").register(registry);
+    }
+
+    private record Stored(UUID id, String key, long size, String sha256, String contentType) {
+    }
+
+    /** Stores an uploaded file (already spooled to disk by the HTTP layer) and records it; 201 + Attachment. */
+    public Uni<Response> upload(Caller caller, Path file, String clientName, long size, String idempotencyKey) {
+        String uploader = caller.userRef();
+        long max = config.attachments().maxSize().asLongValue();
+        if (size > max) {
+            throw ProblemException.tooLarge("attachments are limited to " + max + " bytes");
+        }
+        String name = FileNames.clean(clientName);
+        UUID id = UuidV7.next();
+        String key = caller.tenant() + "/" + id;
+        boolean[] created = {false};
+        return vertx.executeBlocking(() -> store(file, key, id), false)
+                .chain(stored -> Panache.withTransaction(() -> idempotency.create(caller, UPLOAD_ROUTE, idempotencyKey,
+                                Map.of("name", name, "size", stored.size(), "sha256", stored.sha256()), () -> {
+                                    AttachmentEntity a = new AttachmentEntity();
+                                    a.id = id;
+                                    a.tenant = caller.tenant();
+                                    a.uploader = uploader;
+                                    a.name = name;
+                                    a.size = stored.size();
+                                    a.contentType = stored.contentType();
+                                    a.sha256 = stored.sha256();
+                                    a.blobKey = key;
+                                    a.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                                    created[0] = true;
+                                    return a.persist().replaceWith(toApi(a));
+                                }))
+                        .onTermination().call((response, failure, cancelled) -> {
+                            if (created[0] && failure == null) {
+                                storedBytes.increment(stored.size());
+                                return Uni.createFrom().voidItem();
+                            }
+                            // an idempotent replay or a failed insert: the bytes just stored belong to nothing
+                            return cleaner.deleteAll(java.util.List.of(key));
+                        }));
+    }
+
+    private Stored store(Path file, String key, UUID id) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long size = Files.size(file);
+        String type;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            type = tika.detect(new java.io.BufferedInputStream(in));
+            in.transferTo(OutputStreamNull.INSTANCE);
+        }
+        // Tika read a prefix through the digest stream first; transferTo read the rest: the digest covers all bytes
+        String hash = HexFormat.of().formatHex(sha.digest());
+        store.put(key, file, size, type);
+        return new Stored(id, key, size, hash, type);
+    }
+
+    /** The stored upload for a member of its tenant: attached ones to everyone, unattached ones to the uploader. */
+    public Uni<AttachmentEntity> find(Caller caller, UUID id) {
+        String ref = caller.userRef();
+        return Panache.withSession(() -> AttachmentEntity.<AttachmentEntity>findById(id)).map(a -> {
+            if (a == null || !a.tenant.equals(caller.tenant()) || (a.messageId == null && !a.uploader.equals(ref))) {
+                throw ProblemException.notFound("attachment");
+            }
+            return a;
+        });
+    }
+
+    /** The bytes of a blob, read in 64 KiB chunks on a worker thread, as fast as the client takes them. */
+    public Multi<byte[]> bytes(AttachmentEntity a) {
+        String key = a.blobKey;
+        return Multi.createFrom().<InputStream, byte[]>resource(() -> {
+                    try {
+                        return store.open(key);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, in -> Multi.createFrom().<InputStream, byte[]>generator(() -> in, (stream, emitter) -> {
+                    try {
+                        byte[] buffer = stream.readNBytes(CHUNK);
+                        if (buffer.length == 0) {
+                            emitter.complete();
+                        } else {
+                            emitter.emit(buffer);
+                        }
+                    } catch (IOException e) {
+                        LOG.warnf("reading blob %s failed: %s", key, e.toString());
+                        emitter.fail(e);
+                    }
+                    return stream;
+                }))
+                .withFinalizer(in -> {
+                    try {
+                        in.close();
+                    } catch (IOException e) {
+                        LOG.debugf("closing blob %s: %s", key, e.toString());
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    public static Attachment toApi(AttachmentEntity a) {
+        return new Attachment(a.id.toString(), a.name, a.size, a.contentType, a.sha256);
+    }
+
+    /** A sink for the bytes after the sniffed prefix (only the digest needs them). */
+    private static final class OutputStreamNull extends java.io.OutputStream {
+        static final OutputStreamNull INSTANCE = new OutputStreamNull();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+
+}
