@@ -355,7 +355,9 @@ class ChartInvariantsTest {
     @Test
     void latestTagIsRefused() {
         assertThatThrownBy(() -> Chart.renderWith(Map.of("gateway.image.tag", "latest")))
-                .hasMessageContaining("latest");
+                .hasMessageContaining("/gateway/image/tag");
+        assertThatThrownBy(() -> Chart.renderWith(Map.of("image.tag", "latest")))
+                .hasMessageContaining("/image/tag");
     }
 
     @Test
