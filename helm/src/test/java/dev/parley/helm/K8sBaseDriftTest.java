@@ -47,4 +47,24 @@ class K8sBaseDriftTest {
         String kustomization = Files.readString(Chart.root().resolve("k8s/base/kustomization.yaml"));
         assertThat(kustomization).contains("parley.yaml");
     }
+
+    /** The production overlay's properties files set exactly the keys the chart renders for SASL_SSL + TLS. */
+    @Test
+    void productionOverlayConfigHasTheChartsKeys() {
+        Chart.Rendered chart = Chart.renderWith(Map.of("kafka.securityProtocol", "SASL_SSL",
+                "kafka.sasl.existingSecret", "parley", "kafka.tls.caSecret", "parley-cluster-ca-cert",
+                "postgresql.sslMode", "require", "gateway.allowedOrigins[0]", "https://app.example.com"));
+        for (String component : Chart.COMPONENTS.keySet()) {
+            String rendered = chart.named(io.fabric8.kubernetes.api.model.ConfigMap.class,
+                    "parley-" + component + "-config").orElseThrow().getData().get("application.properties");
+            String overlay = Chart.read(Chart.root().resolve("k8s/overlays/production/config/" + component + ".properties"));
+            assertThat(keys(overlay)).as("keys of k8s/overlays/production/config/%s.properties", component)
+                    .isEqualTo(keys(rendered));
+        }
+    }
+
+    private static java.util.Set<String> keys(String properties) {
+        return properties.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.substring(0, l.indexOf('='))).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
 }
