@@ -68,6 +68,12 @@ public interface GatewayConfig {
     @WithDefault("1M")
     MemorySize outboundBuffer();
 
+    /**
+     * Kernel send buffer of client sockets (SO_SNDBUF). Unset: the OS default (auto-tuned, up to megabytes). A
+     * smaller value makes slow consumers visible to the outbound-buffer bound sooner.
+     */
+    Optional<MemorySize> socketSendBuffer();
+
     /** Most subscriptions one WebSocket may hold; a further subscribe gets an error frame {@code stream.limit}. */
     @WithDefault("100")
     int maxSubscriptionsPerConnection();

@@ -35,6 +35,11 @@ public class GatewayReadiness implements HealthCheck {
                 .build();
     }
 
+    /** Start of shutdown (before the HTTP server waits for open requests): readiness DOWN, streams closed. */
+    void onShutdownDelay(@Observes io.quarkus.runtime.ShutdownDelayInitiatedEvent event) {
+        streams.drain();
+    }
+
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
         streams.drain();
     }

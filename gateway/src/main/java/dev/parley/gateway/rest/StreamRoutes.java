@@ -82,6 +82,7 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
         options.setWebSocketSubProtocols(List.of(SUBPROTOCOL));
         options.setMaxWebSocketFrameSize(Math.max(limit * 4, 65536));
         options.setMaxWebSocketMessageSize(Math.max(limit * 4, 65536));
+        config.socketSendBuffer().ifPresent(size -> options.setSendBufferSize((int) size.asLongValue()));
     }
 
     void install(@Observes Router router) {
