@@ -192,6 +192,9 @@ class ChartInvariantsTest {
             } else {
                 assertThat(names).doesNotContain("QUARKUS_DATASOURCE_PASSWORD");
             }
+            if ("gateway".equals(component)) {
+                assertThat(names).as("stream ticket key shared by all gateway pods").contains("PARLEY_GATEWAY_TICKET_SECRET");
+            }
             if ("production".equals(which)) {
                 assertThat(names).contains("KAFKA_SASL_PASSWORD", "QUARKUS_OIDC_CREDENTIALS_SECRET");
             }
