@@ -32,7 +32,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -139,21 +138,17 @@ public class SessionResource {
      */
     @GET
     @Path("{id}/transcript")
-    public Multi<byte[]> read(@RestPath String id, @RestQuery String from) {
-        var c = caller.get();
-        var sessionId = Sessions.id(id);
-        Multi<byte[]> body = transcript.read(c, sessionId, from).onItem().transformToMulti(read -> {
+    public Uni<TranscriptStream> read(@RestPath String id, @RestQuery String from) {
+        return transcript.read(caller.get(), Sessions.id(id), from).map(read -> {
             JsonStringEncoder encoder = JsonStringEncoder.getInstance();
             byte[] head = ("{\"from\":" + read.from() + ",\"length\":" + read.head().length() + ",\"sha256\":\""
                     + read.head().sha256() + "\",\"data\":\"").getBytes(StandardCharsets.UTF_8);
             byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
-            return Multi.createBy().concatenating().streams(
+            return new TranscriptStream(Multi.createBy().concatenating().streams(
                     Multi.createFrom().item(head),
                     read.data().map(bytes -> encoder.quoteAsUTF8(new String(bytes, StandardCharsets.UTF_8))),
-                    Multi.createFrom().item(tail));
+                    Multi.createFrom().item(tail)));
         });
-        return RestMulti.fromMultiData(body).encodeAsJsonArray(false).status(200)
-                .header("Content-Type", MediaType.APPLICATION_JSON).build();
     }
 
     @GET

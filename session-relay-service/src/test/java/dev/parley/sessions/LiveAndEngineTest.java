@@ -1,0 +1,110 @@
+package dev.parley.sessions;
+
+import dev.parley.events.Json;
+import dev.parley.events.KafkaHeaders;
+import dev.parley.sessions.Api.Person;
+import dev.parley.testing.ParleyTestResources;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.parley.sessions.Api.person;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** The live snapshot (stale flag, coalesced live.updated on the ephemeral topic, no log growth) and the engine id. */
+@QuarkusTest
+class LiveAndEngineTest {
+
+    @Test
+    void liveSnapshotsAreCoalescedOntoTheEphemeralTopicAndGoStale() {
+        Person a = person("acme", "Ada");
+        String id = Api.createSession(a, "live");
+        String base = "/api/sessions/" + id;
+        a.req().get(base + "/live").then().statusCode(204);
+        int token = a.req().body(Map.of("turnId", "t1")).post(base + "/turn").then().statusCode(201)
+                .extract().path("fencingToken");
+        a.req().body(Map.of("turnId", "t1", "status", "running", "text", "x")).put(base + "/live").then().statusCode(400);
+        a.req().body(Map.of("turnId", "t1", "status", "thinking", "fencingToken", token)).put(base + "/live")
+                .then().statusCode(400).body("code", equalTo("request.invalid"));
+
+        String key = "acme/session:" + id;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", ParleyTestResources.kafka().bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            String topic = "parley.ephemeral.v1";
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+
+            for (int i = 1; i <= 30; i++) {
+                if (i % 10 == 0) {
+                    a.req().post(base + "/turn/heartbeat").then().statusCode(200);
+                }
+                a.req().body(Map.of("turnId", "t1", "status", "running", "text", "word ".repeat(i), "thinking", "",
+                        "tools", List.of(), "fencingToken", token)).put(base + "/live").then().statusCode(200);
+            }
+            String last = "word ".repeat(30);
+            List<Map<?, ?>> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key())) {
+                        assertThat(KafkaHeaders.get(r.headers(), KafkaHeaders.ORIGIN)).isEqualTo(a.ref());
+                        assertThat(KafkaHeaders.get(r.headers(), KafkaHeaders.SEQ)).isNull();
+                        seen.add(Json.read(r.value(), Map.class));
+                    }
+                }
+                return !seen.isEmpty() && last.equals(((Map<?, ?>) seen.get(seen.size() - 1).get("data")).get("text"));
+            });
+            // coalesced: fewer publishes than writes, the latest one wins, no seq
+            assertThat(seen.size()).isLessThan(30);
+            assertThat(seen.get(0).get("type")).isEqualTo("live.updated");
+            assertThat(seen.get(0).get("stream")).isEqualTo("session:" + id);
+            assertThat(seen.get(0).containsKey("seq")).isFalse();
+        }
+        // snapshots never grow the stream log: only turn.started is there
+        assertThat(Api.types(a, "session:" + id)).containsExactly("turn.started");
+
+        // not updated within live-stale-after (3 s in tests, database clock): stale
+        a.req().get(base + "/live").then().statusCode(200).body("stale", equalTo(false));
+        a.req().post(base + "/turn/heartbeat").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() ->
+                a.req().get(base + "/live").then().statusCode(200).extract().<Boolean>path("stale"));
+        // too many tools is a limit
+        List<Map<String, String>> tools = new ArrayList<>();
+        for (int i = 0; i < 201; i++) {
+            tools.add(Map.of("id", "t" + i, "name", "grep", "status", "done", "summary", ""));
+        }
+        a.req().body(Map.of("turnId", "t1", "status", "running", "text", "", "thinking", "", "tools", tools,
+                "fencingToken", token)).put(base + "/live").then().statusCode(422).body("code", equalTo("live.too_many_tools"));
+    }
+
+    @Test
+    void engineIdIsSetOnceAndEveryMemberConverges() {
+        Person a = person("acme", "Ada");
+        Person b = person("acme", "Bob");
+        String id = Api.createSession(a, "engine");
+        Api.share(a, id, b);
+        String base = "/api/sessions/" + id + "/engine";
+        a.req().body(Map.of("engineSessionId", "eng-a")).put(base).then().statusCode(200)
+                .body("engineSessionId", equalTo("eng-a"));
+        b.req().body(Map.of("engineSessionId", "eng-b")).put(base).then().statusCode(409)
+                .body("code", equalTo("engine.already_set")).body("engineSessionId", equalTo("eng-a"));
+        b.req().body(Map.of("engineSessionId", "eng-a")).put(base).then().statusCode(200);
+        b.req().body(Map.of("engineSessionId", "")).put(base).then().statusCode(400);
+        b.req().get("/api/sessions/" + id).then().body("engineSessionId", equalTo("eng-a"));
+        assertThat(Api.types(a, "session:" + id).stream().filter("engine.set"::equals)).hasSize(1);
+    }
+}
