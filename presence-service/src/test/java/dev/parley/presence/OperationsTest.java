@@ -17,6 +17,11 @@ class OperationsTest {
     }
 
     @Test
+    void layering() {
+        dev.parley.testing.Layering.check("dev.parley.presence");
+    }
+
+    @Test
     void livenessAndReadinessAreUp() {
         given().get(management() + "/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get(management() + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
@@ -24,7 +29,11 @@ class OperationsTest {
 
     @Test
     void prometheusMetricsAndOpenApiAreServed() {
-        given().get(management() + "/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+        given().get(management() + "/q/metrics").then().statusCode(200).body(containsString("jvm_"))
+                .body(containsString("parley_presence_members_online"))
+                .body(containsString("parley_presence_members_idle"))
+                .body(containsString("parley_presence_transitions_total{status=\"offline\"}"))
+                .body(containsString("parley_presence_fold_lag_seconds"));
         given().get(management() + "/q/openapi?format=json").then().statusCode(200).body(containsString("openapi"));
     }
 }

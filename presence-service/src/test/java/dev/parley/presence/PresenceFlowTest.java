@@ -61,6 +61,11 @@ class PresenceFlowTest {
                 .map(RosterEntry::status).findFirst().orElse("absent");
     }
 
+    /** Generous: the first event after start can wait for a cold broker; timing checks use record timestamps. */
+    static void awaitStatus(java.util.concurrent.Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(30)).until(condition);
+    }
+
     List<Changes.Change> changesOf(String sub) {
         return Changes.read(bootstrap, tenant + "/user:" + sub);
     }
@@ -69,7 +74,7 @@ class PresenceFlowTest {
     void twoTabsAreOneOnlineEntryUntilBothAreClosedAndTheGraceHasPassed() {
         Instant opened = gateway.connect(tenant, "ada", "Ada", "tab-1");
         gateway.connect(tenant, "ada", "Ada", "tab-2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("ada").equals("online"));
+        awaitStatus(() -> status("ada").equals("online"));
         List<RosterEntry> entries = roster(token("observer"));
         assertThat(entries).filteredOn(e -> e.ref().equals("user:ada")).singleElement()
                 .satisfies(e -> {
@@ -81,7 +86,7 @@ class PresenceFlowTest {
         await().during(GRACE.plusMillis(800)).atMost(GRACE.plusSeconds(2)).until(() -> status("ada").equals("online"));
 
         Instant closed = gateway.disconnect(tenant, "ada", "tab-2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("ada").equals("offline"));
+        awaitStatus(() -> status("ada").equals("offline"));
         List<Changes.Change> changes = changesOf("ada");
         assertThat(changes).extracting(c -> c.entry().status()).containsExactly("online", "offline");
         Changes.Change offline = changes.getLast();
@@ -96,7 +101,7 @@ class PresenceFlowTest {
     @Test
     void aReloadWithinTheGracePublishesNoOfflineTransitionAtAll() {
         gateway.connect(tenant, "ben", "Ben", "tab-1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("ben").equals("online"));
+        awaitStatus(() -> status("ben").equals("online"));
         gateway.disconnect(tenant, "ben", "tab-1");
         gateway.connect(tenant, "ben", "Ben", "tab-1-reloaded");
         await().during(GRACE.plusSeconds(1)).atMost(GRACE.plusSeconds(3)).until(() -> status("ben").equals("online"));
@@ -106,20 +111,20 @@ class PresenceFlowTest {
     @Test
     void noActivityForIdleAfterMakesIdleAndActivityMakesOnlineAgain() {
         Instant opened = gateway.connect(tenant, "cy", "Cy", "tab-1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("cy").equals("online"));
+        awaitStatus(() -> status("cy").equals("online"));
         await().atMost(IDLE.plusSeconds(5)).until(() -> status("cy").equals("idle"));
         RosterEntry idle = roster(token("cy")).stream().filter(e -> e.ref().equals("user:cy")).findFirst().orElseThrow();
         assertThat(idle.since()).isEqualTo(opened.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plus(IDLE));
 
         given().auth().oauth2(token("cy")).post("/api/presence/activity").then().statusCode(204);
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("cy").equals("online"));
+        awaitStatus(() -> status("cy").equals("online"));
         assertThat(changesOf("cy")).extracting(c -> c.entry().status()).containsExactly("online", "idle", "online");
     }
 
     @Test
     void activityOverTheConnectionKeepsAMemberOnline() {
         gateway.connect(tenant, "dee", "Dee", "tab-1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("dee").equals("online"));
+        awaitStatus(() -> status("dee").equals("online"));
         for (int i = 0; i < 3; i++) {
             await().pollDelay(IDLE.dividedBy(2)).until(() -> true);
             gateway.activity(tenant, "dee", "tab-1");
@@ -133,14 +138,14 @@ class PresenceFlowTest {
         try {
             dying.connect(tenant, "eve", "Eve", "tab-1");
             gateway.connect(tenant, "fay", "Fay", "tab-1");
-            await().atMost(Duration.ofSeconds(10)).until(() -> status("eve").equals("online"));
+            awaitStatus(() -> status("eve").equals("online"));
             Instant died = Instant.now();
             dying.stopHeartbeats();
-            await().atMost(Duration.ofSeconds(10)).until(() -> status("eve").equals("offline"));
+            awaitStatus(() -> status("eve").equals("offline"));
             Changes.Change offline = changesOf("eve").getLast();
             // dropped after 3 missed heartbeats (0.9 s), offline after the grace on top
             assertThat(Duration.between(died, offline.published())).isGreaterThanOrEqualTo(GRACE.plusMillis(700));
-            assertThat(status("fay")).isEqualTo("online");
+            assertThat(status("fay")).isIn("online", "idle"); // her gateway is alive
         } finally {
             dying.close();
         }
@@ -153,7 +158,7 @@ class PresenceFlowTest {
         gateway.connect(other, "gus", "Gus of Other", "tab-9");
         gateway.connect(other, "hal", "Hal", "tab-8");
         String otherToken = ParleyTestResources.issuer().user(other, "ivy", "Ivy");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("gus").equals("online")
+        awaitStatus(() -> status("gus").equals("online")
                 && roster(otherToken).stream().filter(e -> e.status().equals("online")).count() == 2);
         assertThat(roster(token("observer"))).extracting(RosterEntry::ref)
                 .containsExactlyInAnyOrder("user:gus", "user:observer");
@@ -172,7 +177,7 @@ class PresenceFlowTest {
         gateway.connect(tenant, "pat", "Pat", "tab-3");
         gateway.connect(tenant, "gone", "Gone", "tab-4");
         gateway.disconnect(tenant, "gone", "tab-4");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("gone").equals("offline"));
+        awaitStatus(() -> status("gone").equals("offline"));
         given().auth().oauth2(token("me")).get("/api/presence/sync-partners").then().statusCode(200)
                 .body("items.ref", equalTo(List.of("user:pat")))
                 .body("items[0].status", equalTo("online"));
@@ -189,7 +194,7 @@ class PresenceFlowTest {
     @Test
     void thePresenceStreamStartsWithOneSnapshotOfTheCallersTenant() {
         gateway.connect(tenant, "jo", "Jo", "tab-1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("jo").equals("online"));
+        awaitStatus(() -> status("jo").equals("online"));
         given().auth().oauth2(token("kim")).get("/internal/streams/presence").then().statusCode(200)
                 .body("stream", equalTo("presence"))
                 .body("latest.size()", equalTo(1))

@@ -26,6 +26,8 @@ public final class RosterDirectory {
     /** {@code <tenant>/<ref>} → display name from the roster topic. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Map<String, Discovery> discovery = new ConcurrentHashMap<>();
+    /** {@code <tenant>/<ref>} of members on the roster who have no published status yet (never connected). */
+    private final Set<String> joinedOnly = ConcurrentHashMap.newKeySet();
     private volatile boolean rebuilt;
 
     private Map<String, RosterEntry> tenantMap(String tenant) {
@@ -34,6 +36,7 @@ public final class RosterDirectory {
 
     /** A status published on the changes topic. */
     public void published(String tenant, RosterEntry entry) {
+        joinedOnly.remove(tenant + "/" + entry.ref());
         tenantMap(tenant).put(entry.ref(), entry);
     }
 
@@ -43,15 +46,27 @@ public final class RosterDirectory {
         if (map != null) {
             map.remove(ref);
         }
+        joinedOnly.remove(tenant + "/" + ref);
     }
 
-    /** A human is on the roster (roster topic, or their own call): offline until they connect. */
-    public void joined(String tenant, String ref, String name, Instant at) {
+    /**
+     * A human is on the roster: offline until they connect. {@code fromTopic}: a roster record (its {@code at} is
+     * the since of a member who never connected, so every instance agrees); else their own call to this instance,
+     * which shows them at once with a provisional since until the platform's roster record is read back.
+     */
+    public void joined(String tenant, String ref, String name, Instant at, boolean fromTopic) {
+        String key = tenant + "/" + ref;
         if (name != null) {
-            names.put(tenant + "/" + ref, name);
+            names.put(key, name);
         }
         Instant since = (at == null ? Instant.now() : at).truncatedTo(ChronoUnit.MILLIS);
-        tenantMap(tenant).putIfAbsent(ref, new RosterEntry(ref, name == null ? ref : name, RosterEntry.OFFLINE, since));
+        RosterEntry entry = new RosterEntry(ref, name == null ? ref : name, RosterEntry.OFFLINE, since);
+        Map<String, RosterEntry> map = tenantMap(tenant);
+        if (map.putIfAbsent(ref, entry) == null) {
+            joinedOnly.add(key);
+        } else if (fromTopic && joinedOnly.contains(key)) {
+            map.put(ref, entry);
+        }
     }
 
     public void nameRemoved(String tenant, String ref) {

@@ -20,7 +20,8 @@ public class PresenceStateCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean folded = runtime.folder() != null && runtime.folder().isRebuilt();
-        return HealthCheckResponse.named("presence-state").status(runtime.ready())
-                .withData("fold-partitions-rebuilt", folded).build();
+        return HealthCheckResponse.named("presence-state").status(runtime.ready() && folded)
+                .withData("view-rebuilt", runtime.ready())
+                .withData("fold-rebuilt", folded).build();
     }
 }

@@ -83,6 +83,8 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
     private volatile int partitionCount = 1;
     private volatile boolean closed;
     private volatile boolean replayDone;
+    /** The group gave this instance its share at least once (possibly none: more instances than partitions). */
+    private volatile boolean assignedOnce;
     private volatile Consumer<String, byte[]> consumer;
     private volatile Map<String, List<RosterEntry>> snapshot = Map.of();
 
@@ -144,7 +146,7 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
                     changed = true;
                 }
             }
-            replayDone = replaying.isEmpty() && !owned.isEmpty();
+            replayDone = assignedOnce && replaying.isEmpty();
             heartbeats.forEach((gateway, at) -> {
                 board.gatewaySeen(gateway, at);
                 heartbeats.remove(gateway, at);
@@ -180,7 +182,9 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        assignedOnce = true;
         if (partitions.isEmpty()) {
+            replayDone = replaying.isEmpty();
             return;
         }
         Consumer<String, byte[]> c = consumer;
@@ -255,7 +259,7 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
         return snapshot.getOrDefault(tenant, List.of());
     }
 
-    /** Whether partitions are owned and every one of them has been replayed. */
+    /** Whether the group has assigned this instance its partitions and every one of them has been replayed. */
     public boolean isRebuilt() {
         return replayDone;
     }

@@ -51,6 +51,9 @@ public class PresenceRuntime {
         kafka.ensureTopics();
         registry.gauge(PresenceMetrics.MEMBERS_ONLINE, online);
         registry.gauge(PresenceMetrics.MEMBERS_IDLE, idle);
+        for (String status : new String[] {"online", "idle", "offline"}) {
+            registry.counter(PresenceMetrics.TRANSITIONS, "status", status);
+        }
         Timer lag = Timer.builder(PresenceMetrics.FOLD_LAG).publishPercentiles(0.5, 0.99).register(registry);
         ConnectionFolder.Meters meters = new ConnectionFolder.Meters() {
             @Override
@@ -85,8 +88,13 @@ public class PresenceRuntime {
         } catch (RuntimeException e) {
             LOG.warnf("Kafka producer not ready yet: %s", e.toString());
         }
+        long deadline = System.nanoTime() + config.rebuildTimeout().toNanos();
         if (!view.awaitCaughtUp(config.rebuildTimeout())) {
             LOG.warnf("presence state not rebuilt within %s; not ready until it is", config.rebuildTimeout());
+            return;
+        }
+        while (!folder.isRebuilt() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // start-up thread, not an event loop: the fold joins its group and replays
         }
     }
 

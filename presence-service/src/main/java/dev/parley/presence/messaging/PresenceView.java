@@ -133,7 +133,7 @@ public final class PresenceView implements Runnable {
                 directory.nameRemoved(tenant, ref);
             } else {
                 RosterRecord roster = Json.read(record.value(), RosterRecord.class);
-                directory.joined(tenant, ref, roster.name(), roster.at());
+                directory.joined(tenant, ref, roster.name(), roster.at(), true);
             }
         } else if (record.topic().equals(topics.discovery())) {
             directory.discovery(tenant, ref, record.value() == null ? null : Json.read(record.value(), Discovery.class));

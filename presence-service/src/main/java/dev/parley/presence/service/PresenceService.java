@@ -39,7 +39,7 @@ public class PresenceService {
     public void seen(Caller caller) {
         requireReady();
         if (caller.isHuman()) {
-            state.directory().joined(caller.tenant(), caller.userRef(), caller.name(), Instant.now());
+            state.directory().joined(caller.tenant(), caller.userRef(), caller.name(), Instant.now(), false);
         }
     }
 
