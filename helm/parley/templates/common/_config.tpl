@@ -39,6 +39,20 @@ quarkus.log.console.json={{ $root.Values.logJson }}
 quarkus.datasource.reactive.url=postgresql://{{ $pg.host }}:{{ $pg.port }}/{{ $v.database.name }}?sslmode={{ $pg.sslMode }}
 quarkus.datasource.jdbc.url=jdbc:postgresql://{{ $pg.host }}:{{ $pg.port }}/{{ $v.database.name }}?sslmode={{ $pg.sslMode }}
 {{- end }}
+{{- if eq .component "channel" }}
+{{- $b := $v.blobs }}
+parley.channel.blobs.store={{ $b.store }}
+{{- if eq $b.store "s3" }}
+{{- with $b.s3.endpoint }}
+parley.channel.blobs.s3.endpoint={{ . }}
+{{- end }}
+parley.channel.blobs.s3.region={{ $b.s3.region }}
+parley.channel.blobs.s3.bucket={{ $b.s3.bucket }}
+parley.channel.blobs.s3.path-style={{ $b.s3.pathStyle }}
+{{- else }}
+parley.channel.blobs.directory={{ $b.directory }}
+{{- end }}
+{{- end }}
 {{- if eq .component "gateway" }}
 {{- range $svc := list "presence" "channel" "rooms" "sessions" }}
 {{- $sv := index $root.Values $svc }}

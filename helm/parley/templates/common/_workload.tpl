@@ -127,6 +127,18 @@ spec:
                   name: {{ $v.ticketSecret.existingSecret }}
                   key: {{ $v.ticketSecret.key }}
             {{- end }}
+            {{- if and (eq .component "channel") (eq $v.blobs.store "s3") $v.blobs.s3.existingSecret }}
+            - name: PARLEY_CHANNEL_BLOBS_S3_ACCESS_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $v.blobs.s3.existingSecret }}
+                  key: {{ $v.blobs.s3.accessKeyKey }}
+            - name: PARLEY_CHANNEL_BLOBS_S3_SECRET_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $v.blobs.s3.existingSecret }}
+                  key: {{ $v.blobs.s3.secretKeyKey }}
+            {{- end }}
             {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -166,6 +178,10 @@ spec:
               mountPath: /etc/parley/kafka-ca
               readOnly: true
             {{- end }}
+            {{- if and (eq .component "channel") (eq $v.blobs.store "filesystem") }}
+            - name: blobs
+              mountPath: {{ $v.blobs.directory }}
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
@@ -177,6 +193,11 @@ spec:
         - name: kafka-ca
           secret:
             secretName: {{ $root.Values.kafka.tls.caSecret }}
+        {{- end }}
+        {{- if and (eq .component "channel") (eq $v.blobs.store "filesystem") }}
+        - name: blobs
+          persistentVolumeClaim:
+            claimName: {{ $v.blobs.persistence.existingClaim | default (printf "%s-blobs" $name) }}
         {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:

@@ -252,6 +252,35 @@ class ChartInvariantsTest {
     }
 
     @Test
+    void channelAttachmentsLiveOnASharedVolumeOrInS3() {
+        Deployment channel = defaults.named(Deployment.class, "parley-channel").orElseThrow();
+        var pvc = defaults.named(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class, "parley-channel-blobs")
+                .orElseThrow();
+        assertThat(pvc.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+        assertThat(channel.getSpec().getTemplate().getSpec().getVolumes()).anyMatch(v -> v.getPersistentVolumeClaim() != null
+                && "parley-channel-blobs".equals(v.getPersistentVolumeClaim().getClaimName()));
+        assertThat(channel.getSpec().getTemplate().getSpec().getContainers().getFirst().getVolumeMounts())
+                .anyMatch(m -> "/var/lib/parley/channel-blobs".equals(m.getMountPath()));
+        assertThat(defaults.named(ConfigMap.class, "parley-channel-config").orElseThrow().getData()
+                .get("application.properties")).contains("parley.channel.blobs.store=filesystem",
+                "parley.channel.blobs.directory=/var/lib/parley/channel-blobs");
+
+        assertThat(production.all(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class)).isEmpty();
+        Deployment s3 = production.named(Deployment.class, "parley-channel").orElseThrow();
+        assertThat(s3.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
+                .anyMatch(e -> e.getName().equals("PARLEY_CHANNEL_BLOBS_S3_SECRET_KEY")
+                        && "parley-channel-s3".equals(e.getValueFrom().getSecretKeyRef().getName()));
+        assertThat(production.named(ConfigMap.class, "parley-channel-config").orElseThrow().getData()
+                .get("application.properties")).contains("parley.channel.blobs.store=s3",
+                "parley.channel.blobs.s3.bucket=parley-channel-prod", "parley.channel.blobs.s3.path-style=true")
+                .doesNotContain("parley.channel.blobs.directory");
+        NetworkPolicy np = production.named(NetworkPolicy.class, "parley-channel").orElseThrow();
+        assertThat(np.getSpec().getEgress()).anyMatch(e -> e.getPorts() != null
+                && e.getPorts().stream().anyMatch(p -> Integer.valueOf(443).equals(p.getPort().getIntVal()))
+                && e.getTo().stream().anyMatch(t -> t.getIpBlock() != null));
+    }
+
+    @Test
     void productionExposesOnlyTheGatewayWithLongIdleTimeouts() {
         List<Ingress> ingresses = production.all(Ingress.class);
         assertThat(ingresses).hasSize(1);
