@@ -50,7 +50,12 @@ final class Chart {
     }
 
     static String render(Path chart, String namespace, List<Path> valuesFiles, Map<String, Object> sets) {
-        TemplateCommand t = new Helm(chart).template().withName(RELEASE).withKubeVersion(KUBE_VERSION);
+        return render(chart, namespace, valuesFiles, sets, KUBE_VERSION);
+    }
+
+    static String render(Path chart, String namespace, List<Path> valuesFiles, Map<String, Object> sets,
+                         String kubeVersion) {
+        TemplateCommand t = new Helm(chart).template().withName(RELEASE).withKubeVersion(kubeVersion);
         if (namespace != null) {
             t = t.withNamespace(namespace);
         }

@@ -385,6 +385,13 @@ class ChartInvariantsTest {
     }
 
     @Test
+    void clustersOlderThanTheNativePreStopSleepAreRefused() {
+        assertThatThrownBy(() -> Chart.render(Chart.chartDir(), Chart.NAMESPACE, List.of(), Map.of(), "1.29.9"))
+                .hasMessageContaining("kubeVersion");
+        assertThat(Chart.render(Chart.chartDir(), Chart.NAMESPACE, List.of(), Map.of(), "1.30.0")).contains("kind: Deployment");
+    }
+
+    @Test
     void latestTagIsRefused() {
         assertThatThrownBy(() -> Chart.renderWith(Map.of("gateway.image.tag", "latest")))
                 .hasMessageContaining("/gateway/image/tag");
