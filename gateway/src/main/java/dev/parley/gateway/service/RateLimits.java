@@ -37,7 +37,7 @@ public class RateLimits {
         }
         Bucket bucket = buckets.computeIfAbsent(member, m -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(config.postsPerWindow())
-                        .refillGreedy(config.postsPerWindow(), config.postWindow()).build())
+                        .refillIntervally(config.postsPerWindow(), config.postWindow()).build())
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
