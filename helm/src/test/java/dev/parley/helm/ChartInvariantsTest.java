@@ -288,7 +288,8 @@ class ChartInvariantsTest {
         assertThat(ing.getSpec().getRules()).allSatisfy(rule -> assertThat(rule.getHttp().getPaths())
                 .allSatisfy(p -> assertThat(p.getBackend().getService().getName()).isEqualTo("parley-gateway")));
         assertThat(ing.getMetadata().getAnnotations())
-                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600");
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "26m");
         assertThat(defaults.all(Ingress.class)).isEmpty();
 
         HorizontalPodAutoscaler hpa = production.named(HorizontalPodAutoscaler.class, "parley-gateway").orElseThrow();
