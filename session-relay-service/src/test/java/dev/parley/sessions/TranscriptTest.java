@@ -52,14 +52,14 @@ class TranscriptTest {
         String id = Api.createSession(a, "big");
         String base = "/api/sessions/" + id + "/transcript";
         StringBuilder line = new StringBuilder();
-        while (line.length() < 500 * 1024) {
+        while (line.length() < 400 * 1024) {
             line.append("{\"type\":\"assistant\",\"text\":\"ünïcødé ✓ \\\"quoted\\\" and more text\"}\n");
         }
         String delta = line.toString();
         int deltaBytes = delta.getBytes(StandardCharsets.UTF_8).length;
         MessageDigest all = MessageDigest.getInstance("SHA-256");
         long offset = 0;
-        for (int i = 0; i < 21; i++) {
+        for (int i = 0; i < 24; i++) {
             a.req().body(Map.of("offset", offset, "data", delta)).post(base).then().statusCode(200);
             all.update(delta.getBytes(StandardCharsets.UTF_8));
             offset += deltaBytes;

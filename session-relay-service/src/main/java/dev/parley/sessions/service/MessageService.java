@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -88,6 +89,9 @@ public class MessageService {
         PageRequest request = PageRequest.of(before, after, limit);
         return Panache.withSession(() -> sessions.access(caller, id)
                 .chain(access -> repository.messages(id, request.after(), request.before(), request.limit() + 1)))
-                .map(rows -> Page.of(request, rows, SessionMessage::seq));
+                .map(rows -> rows.isEmpty() && !request.forward() && request.before() == null
+                        // platform Page.of unboxes a null here (reported); an empty newest page has no cursors
+                        ? new Page<>(List.of(), null, null)
+                        : Page.of(request, rows, SessionMessage::seq));
     }
 }
