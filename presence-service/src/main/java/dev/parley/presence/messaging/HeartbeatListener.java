@@ -12,7 +12,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -28,16 +30,17 @@ public final class HeartbeatListener implements Runnable {
 
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final String topic;
-    private final ConnectionFolder folder;
+    private final BiConsumer<String, Instant> alive;
     private final Clock clock;
     private volatile boolean closed;
     private volatile Consumer<String, byte[]> consumer;
 
-    public HeartbeatListener(Supplier<Consumer<String, byte[]>> consumers, String topic, ConnectionFolder folder,
-                             Clock clock) {
+    /** {@code alive} gets (gateway id, receipt time) of every heartbeat, e.g. {@link ConnectionFolder#heartbeat}. */
+    public HeartbeatListener(Supplier<Consumer<String, byte[]>> consumers, String topic,
+                             BiConsumer<String, Instant> alive, Clock clock) {
         this.consumers = consumers;
         this.topic = topic;
-        this.folder = folder;
+        this.alive = alive;
         this.clock = clock;
     }
 
@@ -79,7 +82,7 @@ public final class HeartbeatListener implements Runnable {
         try {
             JsonNode node = Json.MAPPER.readTree(record.value());
             if (ConnectionEvent.HEARTBEAT.equals(node.path("kind").asText()) && node.hasNonNull("gateway")) {
-                folder.heartbeat(node.get("gateway").asText(), clock.instant());
+                alive.accept(node.get("gateway").asText(), clock.instant());
             }
         } catch (Exception e) {
             // not ours to judge: the fold counts unreadable events

@@ -75,8 +75,8 @@ public class PresenceRuntime {
         view = new PresenceView(() -> kafka.consumer(null, Map.of()), topics, state.directory());
         folder = new ConnectionFolder(() -> kafka.consumer(config.consumerGroup(), Map.of()), topics,
                 config.rules(), view, new KafkaTransitionSink(kafka, registry, clock), clock, config.tick(), meters);
-        heartbeats = new HeartbeatListener(() -> kafka.consumer(null, Map.of()), topics.presenceConnections(), folder,
-                clock);
+        heartbeats = new HeartbeatListener(() -> kafka.consumer(null, Map.of()), topics.presenceConnections(),
+                folder::heartbeat, clock);
         view.start();
         folder.start();
         heartbeats.start();
