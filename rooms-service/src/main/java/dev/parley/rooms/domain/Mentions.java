@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  */
 public final class Mentions {
 
-    /** A user sub is printable ASCII without '/' (as {@link MemberRef}); the candidate ends at whitespace. */
-    private static final Pattern USER = Pattern.compile("(?<![\\p{L}\\p{N}_@])@user:([\\x21-\\x2E\\x30-\\x7E]{1,160})");
+    /** A user sub is printable ASCII without '/' (as {@link MemberRef}); the candidate ends at whitespace; a '/' right
+     * after it (a path such as {@code @user:a/b}) means it is no mention. */
+    private static final Pattern USER = Pattern.compile("(?<![\\p{L}\\p{N}_@])@user:([\\x21-\\x2E\\x30-\\x7E]{1,160}+)(?!/)");
     private static final Pattern AGENT = Pattern.compile(
             "(?<![\\p{L}\\p{N}_@])@([a-z0-9][a-z0-9_-]{0,62}):([a-z0-9][a-z0-9_-]{0,62})(?![A-Za-z0-9_-])");
     /** Punctuation that ends a sentence or a bracket, trimmed from the end of a user mention. */
