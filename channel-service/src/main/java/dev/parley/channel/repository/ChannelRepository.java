@@ -119,12 +119,12 @@ public class ChannelRepository {
                            String tenant, String postRoute) {
         String id = messageId.toString();
         return Panache.getSession().chain(s -> s.createNativeQuery("UPDATE stream_log SET envelope = "
-                                + "jsonb_set(envelope::jsonb, '{data}', CAST(?1 AS jsonb))::text "
+                                + "jsonb_set(envelope::jsonb, '{data}', CAST(CAST(?1 AS text) AS jsonb))::text "
                                 + "WHERE stream_key = ?2 AND seq <> ?3 AND envelope::jsonb -> 'data' ->> 'id' = ?4")
                         .setParameter(1, purgedJson).setParameter(2, stream.value()).setParameter(3, exceptSeq)
                         .setParameter(4, id).executeUpdate()
                 .chain(() -> s.createNativeQuery("UPDATE stream_log SET envelope = "
-                                + "jsonb_set(envelope::jsonb, '{data,replyTo}', CAST(?1 AS jsonb))::text "
+                                + "jsonb_set(envelope::jsonb, '{data,replyTo}', CAST(CAST(?1 AS text) AS jsonb))::text "
                                 + "WHERE stream_key = ?2 AND envelope::jsonb -> 'data' -> 'replyTo' ->> 'id' = ?3")
                         .setParameter(1, quoteJson).setParameter(2, stream.value()).setParameter(3, id)
                         .executeUpdate())

@@ -7,6 +7,10 @@ import dev.parley.platform.identity.CurrentCaller;
 import dev.parley.platform.idempotency.Idempotency;
 import dev.parley.platform.problem.ProblemException;
 import io.quarkus.security.Authenticated;
+import dev.parley.platform.identity.Caller;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.InputStream;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,12 +21,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Channel attachments (API.md §4): multipart upload, streamed download to members of the tenant. */
@@ -50,20 +51,32 @@ public class AttachmentResource {
         return attachments.upload(caller.get(), file.uploadedFile(), file.fileName(), file.size(), key);
     }
 
-    /** The bytes, streamed, as {@code Content-Disposition: attachment} with {@code nosniff}. */
+    /**
+     * The bytes, streamed from the blob store in the worker thread (never loaded whole), as
+     * {@code Content-Disposition: attachment} with {@code nosniff}.
+     */
     @GET
     @Path("{id}")
+    @Blocking
     @Produces(MediaType.WILDCARD)
-    public RestMulti<byte[]> download(@RestPath String id) {
-        caller.get().userRef();
+    public Response download(@RestPath String id) {
+        Caller who = caller.get();
+        who.userRef();
         UUID uuid = MessageRules.parse(id);
         if (uuid == null) {
             throw ProblemException.notFound("attachment");
         }
-        return RestMulti.fromUniResponse(attachments.find(caller.get(), uuid), attachments::bytes, a -> Map.of(
-                "Content-Type", List.of(a.contentType),
-                "Content-Disposition", List.of(FileNames.contentDisposition(a.name)),
-                "X-Content-Type-Options", List.of("nosniff"),
-                "Cache-Control", List.of("private, no-store")), a -> 200);
+        AttachmentService.StoredFile file = attachments.findBlocking(who, uuid);
+        InputStream in = attachments.open(file);
+        StreamingOutput body = out -> {
+            try (in) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, file.contentType())
+                .header("Content-Disposition", FileNames.contentDisposition(file.name()))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", "private, no-store")
+                .build();
     }
 }

@@ -13,10 +13,12 @@ import dev.parley.platform.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import org.apache.tika.Tika;
@@ -41,22 +43,24 @@ public class AttachmentService {
 
     public static final String UPLOAD_ROUTE = "POST /api/attachments";
     private static final Logger LOG = Logger.getLogger(AttachmentService.class);
-    private static final int CHUNK = 64 * 1024;
+    private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final BlobStore store;
     private final BlobCleaner cleaner;
     private final Idempotency idempotency;
     private final Vertx vertx;
+    private final Pool pool;
     private final ChannelConfig config;
     private final Counter storedBytes;
     private final Tika tika = new Tika();
 
     public AttachmentService(BlobStore store, BlobCleaner cleaner, Idempotency idempotency, Vertx vertx,
-                             ChannelConfig config, MeterRegistry registry) {
+                             Pool pool, ChannelConfig config, MeterRegistry registry) {
         this.store = store;
         this.cleaner = cleaner;
         this.idempotency = idempotency;
         this.vertx = vertx;
+        this.pool = pool;
         this.config = config;
         this.storedBytes = Counter.builder(ChannelMetrics.ATTACHMENT_BYTES_STORED).baseUnit("bytes").register(registry);
     }
@@ -120,48 +124,42 @@ public class AttachmentService {
         return new Stored(id, key, size, hash, type);
     }
 
-    /** The stored upload for a member of its tenant: attached ones to everyone, unattached ones to the uploader. */
-    public Uni<AttachmentEntity> find(Caller caller, UUID id) {
-        String ref = caller.userRef();
-        return Panache.withSession(() -> AttachmentEntity.<AttachmentEntity>findById(id)).map(a -> {
-            if (a == null || !a.tenant.equals(caller.tenant()) || (a.messageId == null && !a.uploader.equals(ref))) {
-                throw ProblemException.notFound("attachment");
-            }
-            return a;
-        });
+    /** A stored upload as a download needs it. */
+    public record StoredFile(String name, String contentType, long size, String blobKey) {
     }
 
-    /** The bytes of a blob, read in 64 KiB chunks on a worker thread, as fast as the client takes them. */
-    public Multi<byte[]> bytes(AttachmentEntity a) {
-        String key = a.blobKey;
-        return Multi.createFrom().<InputStream, byte[]>resource(() -> {
-                    try {
-                        return store.open(key);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }, in -> Multi.createFrom().<InputStream, byte[]>generator(() -> in, (stream, emitter) -> {
-                    try {
-                        byte[] buffer = stream.readNBytes(CHUNK);
-                        if (buffer.length == 0) {
-                            emitter.complete();
-                        } else {
-                            emitter.emit(buffer);
-                        }
-                    } catch (IOException e) {
-                        LOG.warnf("reading blob %s failed: %s", key, e.toString());
-                        emitter.fail(e);
-                    }
-                    return stream;
-                }))
-                .withFinalizer(in -> {
-                    try {
-                        in.close();
-                    } catch (IOException e) {
-                        LOG.debugf("closing blob %s: %s", key, e.toString());
-                    }
-                })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+
+    /**
+     * The stored upload for a member of its tenant (attached ones to everyone, unattached ones to their uploader),
+     * or 404. Blocking: for the download endpoint, which runs on a worker thread so that it can stream with plain
+     * I/O; the lookup waits at most {@code LOOKUP_TIMEOUT} for the database.
+     */
+    public StoredFile findBlocking(Caller caller, UUID id) {
+        String ref = caller.userRef();
+        RowSet<Row> rows = pool.preparedQuery("SELECT tenant, uploader, message_id, name, content_type, size, blob_key "
+                        + "FROM channel_attachment WHERE id = $1").execute(Tuple.of(id))
+                .await().atMost(LOOKUP_TIMEOUT);
+        if (rows.size() == 0) {
+            throw ProblemException.notFound("attachment");
+        }
+        Row a = rows.iterator().next();
+        if (!a.getString("tenant").equals(caller.tenant())
+                || (a.getUUID("message_id") == null && !a.getString("uploader").equals(ref))) {
+            throw ProblemException.notFound("attachment");
+        }
+        return new StoredFile(a.getString("name"), a.getString("content_type"), a.getLong("size"), a.getString("blob_key"));
+    }
+
+    /** Opens the bytes of a stored upload (blocking); a blob that is gone answers 404. */
+    public InputStream open(StoredFile file) {
+        try {
+            return store.open(file.blobKey());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw ProblemException.notFound("attachment");
+        } catch (IOException e) {
+            LOG.warnf("reading blob %s failed: %s", file.blobKey(), e.toString());
+            throw ProblemException.unavailable("the blob store is unreachable", 5);
+        }
     }
 
     public static Attachment toApi(AttachmentEntity a) {

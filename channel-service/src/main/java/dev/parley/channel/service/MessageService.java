@@ -82,6 +82,11 @@ public class MessageService {
     public Uni<Page<ChannelMessage>> list(Caller caller, PageRequest request) {
         String tenant = caller.tenant();
         return Panache.withSession(() -> repository.page(tenant, request).chain(fetched -> {
+            if (fetched.isEmpty() && !request.forward()) {
+                // platform Page.of unboxes a null nextAfter here (NPE); an empty back page has no cursors
+                return Uni.createFrom().item(new Page<>(List.<ChannelMessage>of(), null,
+                        request.before() == null ? null : request.before() - 1));
+            }
             Page<MessageEntity> page = Page.of(request, fetched, m -> m.seq);
             return views(tenant, page.items())
                     .map(views -> new Page<>(views, page.nextBefore(), page.nextAfter()));
