@@ -24,7 +24,12 @@ class OperationsTest {
 
     @Test
     void prometheusMetricsAndOpenApiAreServed() {
-        given().get(management() + "/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+        given().get(management() + "/q/metrics").then().statusCode(200).body(containsString("jvm_"))
+                .body(containsString("parley_sessions_created_total"))
+                .body(containsString("parley_sessions_turns_fenced_total"))
+                .body(containsString("parley_sessions_transcript_bytes_total"))
+                .body(containsString("parley_sessions_live_updates_total"))
+                .body(containsString("parley_sessions_shares_total{kind=\"granted\"}"));
         given().get(management() + "/q/openapi?format=json").then().statusCode(200).body(containsString("openapi"));
     }
 }
