@@ -61,7 +61,7 @@ class TwoGatewaysIT {
 
     @BeforeAll
     static void start() throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        EmbeddedKafka kafka = kafka();
         issuer = TokenIssuer.shared();
         stub = StubOwner.shared(kafka.bootstrapServers());
         a = launch("gw-a", kafka);
@@ -69,6 +69,25 @@ class TwoGatewaysIT {
         for (Gateway g : List.of(a, b)) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> ready(g));
         }
+    }
+
+    static EmbeddedKafka embedded;
+
+    /** A broker of our own; start-up is retried on a fresh directory (KRaft formatting is flaky under load). */
+    static EmbeddedKafka kafka() throws IOException {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            EmbeddedKafka candidate = new EmbeddedKafka(Files.createTempDirectory("gateway-it-kafka"), freePort(),
+                    freePort());
+            try {
+                candidate.start();
+                embedded = candidate;
+                return candidate;
+            } catch (IllegalStateException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     @AfterAll
@@ -83,6 +102,9 @@ class TwoGatewaysIT {
                 }
                 g.process().destroyForcibly();
             }
+        }
+        if (embedded != null) {
+            embedded.stop();
         }
     }
 

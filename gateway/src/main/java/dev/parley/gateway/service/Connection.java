@@ -21,6 +21,8 @@ public abstract class Connection {
     /** Subscriptions by stream key value; touched on {@link #context()} only. */
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private boolean closed;
+    /** Vert.x timer that closes the connection when its token expires; cancelled on close. */
+    long expiryTimer = -1;
 
     protected Connection(TokenVerifier.Verified auth, Context context) {
         this.auth = auth;

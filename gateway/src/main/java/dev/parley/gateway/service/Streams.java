@@ -116,8 +116,8 @@ public class Streams {
         ("ws".equals(connection.transport()) ? wsOpen : sseOpen).incrementAndGet();
         presence.connected(connection);
         long ms = Duration.between(Instant.now(), connection.auth().expiresAt()).toMillis();
-        connection.context().owner().setTimer(Math.max(1, ms), t -> connection.context().runOnContext(v ->
-                connection.close(CloseCodes.POLICY, "token expired")));
+        connection.expiryTimer = connection.context().owner().setTimer(Math.max(1, ms), t -> connection.context()
+                .runOnContext(v -> connection.close(CloseCodes.POLICY, "token expired")));
         if (draining) {
             connection.context().runOnContext(v -> connection.close(CloseCodes.GOING_AWAY, "shutting down"));
         }
@@ -130,6 +130,9 @@ public class Streams {
             return;
         }
         ("ws".equals(connection.transport()) ? wsOpen : sseOpen).decrementAndGet();
+        if (connection.expiryTimer >= 0) {
+            connection.context().owner().cancelTimer(connection.expiryTimer);
+        }
         release(connection.auth());
         for (Subscription s : new ArrayList<>(connection.subscriptions.values())) {
             unregister(s);
