@@ -59,6 +59,7 @@ public final class PresenceLoadTool {
     private final Map<String, Long> offlineAt = new ConcurrentHashMap<>();
     private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean reloadPhase;
+    private volatile boolean stopped;
 
     PresenceLoadTool(String bootstrap, int members, int tenants, Duration grace, String prefix) {
         this.bootstrap = bootstrap;
@@ -141,14 +142,15 @@ public final class PresenceLoadTool {
                 report("disconnect -> offline (minus grace)", start, offlineAt, grace);
             } finally {
                 beats.shutdownNow();
-                reader.interrupt();
+                stopped = true;
+                reader.join(2000);
             }
         }
     }
 
     private void read(KafkaConsumer<String, byte[]> consumer) {
         String prefix = "load-" + run + "-";
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!stopped) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
                     continue;
