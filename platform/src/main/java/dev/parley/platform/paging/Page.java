@@ -1,11 +1,13 @@
 package dev.parley.platform.paging;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
  * A page of a seq-ordered list: {@code {"items": [... ascending seq ...], "nextBefore", "nextAfter"}}.
- * {@code nextBefore} is set when older items exist, {@code nextAfter} when newer ones may.
+ * {@code nextBefore} is set when older items exist, {@code nextAfter} is the position to poll forward from.
  */
 public record Page<T>(List<T> items, Long nextBefore, Long nextAfter) {
 
@@ -17,15 +19,19 @@ public record Page<T>(List<T> items, Long nextBefore, Long nextAfter) {
         boolean more = fetched.size() > request.limit();
         List<T> rows = more ? fetched.subList(0, request.limit()) : fetched;
         if (request.forward()) {
-            Long nextAfter = rows.isEmpty() ? request.after() : seq.applyAsLong(rows.get(rows.size() - 1));
-            Long nextBefore = rows.isEmpty() ? null : seq.applyAsLong(rows.get(0));
-            return new Page<>(List.copyOf(rows), nextBefore == null || nextBefore <= 1 ? null : nextBefore, nextAfter);
+            if (rows.isEmpty()) {
+                return new Page<>(List.of(), null, request.after());
+            }
+            long first = seq.applyAsLong(rows.get(0));
+            return new Page<>(List.copyOf(rows), first > 1 ? first : null, seq.applyAsLong(rows.get(rows.size() - 1)));
         }
-        List<T> ascending = new java.util.ArrayList<>(rows);
-        java.util.Collections.reverse(ascending);
-        Long nextBefore = more && !ascending.isEmpty() ? seq.applyAsLong(ascending.get(0)) : null;
-        Long nextAfter = ascending.isEmpty() ? request.before() == null ? null : request.before() - 1
-                : seq.applyAsLong(ascending.get(ascending.size() - 1));
-        return new Page<>(List.copyOf(ascending), nextBefore, nextAfter);
+        List<T> ascending = new ArrayList<>(rows);
+        Collections.reverse(ascending);
+        if (ascending.isEmpty()) {
+            Long nextAfter = request.before() == null ? null : Long.valueOf(Math.max(0, request.before() - 1));
+            return new Page<>(List.of(), null, nextAfter);
+        }
+        Long nextBefore = more ? Long.valueOf(seq.applyAsLong(ascending.get(0))) : null;
+        return new Page<>(List.copyOf(ascending), nextBefore, seq.applyAsLong(ascending.get(ascending.size() - 1)));
     }
 }
