@@ -230,4 +230,38 @@ class RoomsApiTest {
                 .body("code", equalTo("room.member_limit"));
         createRoom(tiny, "small-" + suffix(), List.of("bots:a", "bots:b", "bots:c")).then().statusCode(422);
     }
+
+    @Test
+    void descriptionIsKeptAndBounded() {
+        String t = tenant();
+        String ada = user(t, "ada");
+        as(ada).body(Map.of("name", "described", "description", "Daily standups")).post("/api/agent-rooms")
+                .then().statusCode(201).body("description", equalTo("Daily standups"));
+        as(ada).body(Map.of("name", "long", "description", "d".repeat(1001))).post("/api/agent-rooms")
+                .then().statusCode(400).body("code", equalTo("request.invalid"));
+    }
+
+    @Test
+    void metricsCountRoomsMembersMessagesRoutesAndDeliveries() {
+        String t = tenant();
+        String ada = user(t, "ada");
+        String id = room(ada, "metered", List.of("marketing:cmo"));
+        as(ada).body(Map.of("ref", "marketing:engagement")).post("/api/agent-rooms/" + id + "/members")
+                .then().statusCode(201);
+        as(ada).delete("/api/agent-rooms/" + id + "/members/marketing:engagement").then().statusCode(204);
+        Api.post(ada, id, "@marketing:cmo hello").then().statusCode(201);
+        Api.post(ada, id, "hello all").then().statusCode(201);
+        String management = "http://localhost:" + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.management.test-port", Integer.class);
+        String metrics = given().get(management + "/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("parley_rooms_rooms_created_total",
+                "parley_rooms_members_added_total{kind=\"agent\"",
+                "parley_rooms_members_added_total{kind=\"user\"",
+                "parley_rooms_members_removed_total{kind=\"agent\"",
+                "parley_rooms_messages_posted_total{sender=\"user\"",
+                "parley_rooms_message_routes_count",
+                "parley_rooms_message_routes_bucket",
+                "parley_rooms_deliveries_total{mentioned=\"true\"",
+                "parley_rooms_deliveries_total{mentioned=\"false\"");
+    }
 }
