@@ -3,7 +3,10 @@ package dev.parley.platform.kafka;
 import dev.parley.events.KafkaHeaders;
 import dev.parley.events.Service;
 import dev.parley.events.Topics;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.event.Observes;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -90,8 +93,28 @@ public class ParleyKafka {
         return p;
     }
 
-    /** Sends one record; the Uni completes when the broker acknowledged it (or fails). */
+    /**
+     * Creates the topics and the producer at start-up, off the main and event-loop threads, so that no request ever
+     * waits for topic creation or the first metadata fetch.
+     */
+    void warm(@Observes StartupEvent event) {
+        Thread.ofVirtual().name("kafka-warm-up").start(() -> {
+            try {
+                producer();
+            } catch (RuntimeException e) {
+                LOG.warnf("Kafka producer not ready yet (%s); the first send will retry", e.toString());
+            }
+        });
+    }
+
+    /** Sends one record; the Uni completes when the broker acknowledged it (or fails). Never blocks the caller. */
     public Uni<RecordMetadata> send(String topic, String key, String type, Long seq, String origin, byte[] value) {
+        Uni<RecordMetadata> send = doSend(topic, key, type, seq, origin, value);
+        // Until the producer exists, creating it (topics, metadata) may block: do that on a worker thread.
+        return producer != null ? send : send.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Uni<RecordMetadata> doSend(String topic, String key, String type, Long seq, String origin, byte[] value) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
         KafkaHeaders.put(record.headers(), KafkaHeaders.TYPE, type);
         KafkaHeaders.put(record.headers(), KafkaHeaders.SEQ, seq == null ? null : seq.toString());
@@ -150,9 +173,10 @@ public class ParleyKafka {
                 new NewTopic(topics.roster(), partitions, rf).configs(compact),
                 new NewTopic(topics.discovery(), partitions, rf).configs(compact));
         try (Admin admin = Admin.create(base)) {
-            for (NewTopic topic : wanted) {
+            var results = admin.createTopics(wanted).values();
+            for (var result : results.values()) {
                 try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                    result.get(15, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
