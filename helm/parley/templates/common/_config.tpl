@@ -53,6 +53,15 @@ parley.channel.blobs.s3.path-style={{ $b.s3.pathStyle }}
 parley.channel.blobs.directory={{ $b.directory }}
 {{- end }}
 {{- end }}
+{{- if eq .component "rooms" }}
+{{- range $i, $name := keys $v.webhooks.targets | sortAlpha }}
+{{- $t := index $v.webhooks.targets $name }}
+parley.rooms.webhooks.targets.{{ $name }}.tenant={{ required "rooms.webhooks.targets.*.tenant" $t.tenant }}
+parley.rooms.webhooks.targets.{{ $name }}.app={{ required "rooms.webhooks.targets.*.app" $t.app }}
+parley.rooms.webhooks.targets.{{ $name }}.url={{ required "rooms.webhooks.targets.*.url" $t.url }}
+parley.rooms.webhooks.targets.{{ $name }}.secret=${PARLEY_WEBHOOK_SECRET_{{ $i }}}
+{{- end }}
+{{- end }}
 {{- if eq .component "gateway" }}
 {{- range $svc := list "presence" "channel" "rooms" "sessions" }}
 {{- $sv := index $root.Values $svc }}

@@ -139,6 +139,16 @@ spec:
                   name: {{ $v.blobs.s3.existingSecret }}
                   key: {{ $v.blobs.s3.secretKeyKey }}
             {{- end }}
+            {{- if eq .component "rooms" }}
+            {{- range $i, $name := keys $v.webhooks.targets | sortAlpha }}
+            {{- $t := index $v.webhooks.targets $name }}
+            - name: PARLEY_WEBHOOK_SECRET_{{ $i }}
+              valueFrom:
+                secretKeyRef:
+                  name: {{ required (printf "rooms.webhooks.targets.%s.existingSecret is required" $name) $t.existingSecret }}
+                  key: {{ $t.secretKey | default "secret" }}
+            {{- end }}
+            {{- end }}
             {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}

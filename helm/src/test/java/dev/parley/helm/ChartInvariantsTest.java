@@ -281,6 +281,28 @@ class ChartInvariantsTest {
     }
 
     @Test
+    void roomsWebhookTargetsTakeTheirHmacKeyFromASecret() {
+        String props = production.named(ConfigMap.class, "parley-rooms-config").orElseThrow().getData()
+                .get("application.properties");
+        assertThat(props).contains("parley.rooms.webhooks.targets.acme-triage.tenant=acme",
+                "parley.rooms.webhooks.targets.acme-triage.app=triage",
+                "parley.rooms.webhooks.targets.acme-triage.url=https://triage.acme.example/parley",
+                "parley.rooms.webhooks.targets.acme-triage.secret=${PARLEY_WEBHOOK_SECRET_0}");
+        EnvVar secret = production.named(Deployment.class, "parley-rooms").orElseThrow().getSpec().getTemplate()
+                .getSpec().getContainers().getFirst().getEnv().stream()
+                .filter(e -> e.getName().equals("PARLEY_WEBHOOK_SECRET_0")).findFirst().orElseThrow();
+        assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("acme-triage-webhook");
+        NetworkPolicy np = production.named(NetworkPolicy.class, "parley-rooms").orElseThrow();
+        assertThat(np.getSpec().getEgress()).anyMatch(e -> e.getPorts() != null
+                && e.getPorts().stream().anyMatch(p -> Integer.valueOf(80).equals(p.getPort().getIntVal())));
+        assertThat(defaults.named(ConfigMap.class, "parley-rooms-config").orElseThrow().getData()
+                .get("application.properties")).doesNotContain("webhooks");
+        assertThatThrownBy(() -> Chart.renderWith(Map.of("rooms.webhooks.targets.x.tenant", "t",
+                "rooms.webhooks.targets.x.app", "a", "rooms.webhooks.targets.x.url", "https://x")))
+                .hasMessageContaining("existingSecret");
+    }
+
+    @Test
     void productionExposesOnlyTheGatewayWithLongIdleTimeouts() {
         List<Ingress> ingresses = production.all(Ingress.class);
         assertThat(ingresses).hasSize(1);
