@@ -25,6 +25,7 @@ class OperationsTest {
     @Test
     void prometheusMetricsAndOpenApiAreServed() {
         given().get(management() + "/q/metrics").then().statusCode(200).body(containsString("jvm_"));
-        given().get(management() + "/q/openapi?format=json").then().statusCode(200).body(containsString("openapi"));
+        given().get(management() + "/q/openapi?format=json").then().statusCode(200).body(containsString("openapi"))
+                .body(containsString("/api/stream-tickets"));
     }
 }

@@ -126,6 +126,11 @@ public class Streams {
     /** The connection ended (either side): drop its subscriptions, presence disconnect. Idempotent. */
     public void closed(Connection connection) {
         connection.markClosed();
+        // also for a connection that never opened (client gone while the owner was asked): no dangling subscription
+        for (Subscription s : new ArrayList<>(connection.subscriptions.values())) {
+            unregister(s);
+        }
+        connection.subscriptions.clear();
         if (!connections.remove(connection)) {
             return;
         }
@@ -134,10 +139,6 @@ public class Streams {
             connection.context().owner().cancelTimer(connection.expiryTimer);
         }
         release(connection.auth());
-        for (Subscription s : new ArrayList<>(connection.subscriptions.values())) {
-            unregister(s);
-        }
-        connection.subscriptions.clear();
         presence.disconnected(connection);
     }
 
