@@ -40,6 +40,9 @@ public interface RoomsConfig {
     @WithDefault("100")
     int pageMaxLimit();
 
+    /** Optional webhook delivery of agent inboxes (off unless targets are configured). */
+    Webhooks webhooks();
+
     /** Per-tenant overrides, keyed by tenant id. */
     Map<String, TenantLimits> tenants();
 
@@ -62,5 +65,53 @@ public interface RoomsConfig {
     default int routeLimit(String tenant) {
         TenantLimits limits = tenants().get(tenant);
         return limits != null && limits.routeLimit().isPresent() ? limits.routeLimit().getAsInt() : routeLimit();
+    }
+
+    /**
+     * Webhook delivery: each configured target receives its app's inbox events ({@code room.message} envelopes) in
+     * seq order, one POST each, HMAC-signed; failures retry with exponential backoff, then go to a dead-letter table.
+     */
+    interface Webhooks {
+        /** How often the dispatcher looks for undelivered inbox events. 1 s: near-real-time at negligible cost. */
+        @WithDefault("1s")
+        java.time.Duration pollInterval();
+
+        /** Attempts per event before it is dead-lettered (count). 8 with the backoff below spans about 4 minutes. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Backoff after the first failure; doubled after each further one. 1 s: rides out a restart. */
+        @WithDefault("1s")
+        java.time.Duration initialBackoff();
+
+        /** Longest backoff between attempts. 2 min: a recovered endpoint is served again soon. */
+        @WithDefault("2m")
+        java.time.Duration maxBackoff();
+
+        /** Request timeout of one webhook POST. 10 s: endpoints should acknowledge fast and work asynchronously. */
+        @WithDefault("10s")
+        java.time.Duration timeout();
+
+        /** Events delivered per target per round (count). 100 bounds one round's time; the next round continues. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Targets by any name: which tenant's app, where to POST, and the HMAC secret. */
+        Map<String, Target> targets();
+    }
+
+    /** One webhook target. */
+    interface Target {
+        /** The tenant of the app. */
+        String tenant();
+
+        /** The app whose inbox ({@code <tenant>/inbox/<app>}) is delivered. */
+        String app();
+
+        /** The endpoint (http or https) that receives one POST per inbox event. */
+        String url();
+
+        /** The HMAC-SHA256 key of {@code X-Parley-Signature}; set it from a secret, never in a values file. */
+        String secret();
     }
 }

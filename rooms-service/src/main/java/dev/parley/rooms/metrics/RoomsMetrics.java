@@ -26,7 +26,11 @@ public class RoomsMetrics {
     /** Counter: agent inbox deliveries appended; tag {@code mentioned} = true|false. */
     public static final String DELIVERIES = "parley.rooms.deliveries";
 
+    /** Counter: webhook POST attempts; tag {@code outcome} = delivered|retry|dead_letter. */
+    public static final String WEBHOOK_ATTEMPTS = "parley.rooms.webhooks.attempts";
+
     public static final String TAG_KIND = "kind";
+    public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_SENDER = "sender";
     public static final String TAG_MENTIONED = "mentioned";
 
@@ -62,5 +66,9 @@ public class RoomsMetrics {
         if (count > 0) {
             registry.counter(DELIVERIES, TAG_MENTIONED, Boolean.toString(mentioned)).increment(count);
         }
+    }
+
+    public void webhookAttempt(String outcome) {
+        registry.counter(WEBHOOK_ATTEMPTS, TAG_OUTCOME, outcome).increment();
     }
 }
