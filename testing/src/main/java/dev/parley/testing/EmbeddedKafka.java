@@ -40,13 +40,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** One broker per JVM, shared by every test class; stopped when the JVM exits. */
     public static synchronized EmbeddedKafka shared() {
         if (shared == null) {
+            EmbeddedKafka kafka;
             try {
-                shared = new EmbeddedKafka(Files.createTempDirectory("parley-kafka"), Ports.free(), Ports.free());
+                kafka = new EmbeddedKafka(Files.createTempDirectory("parley-kafka"), Ports.free(), Ports.free());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            shared.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "embedded-kafka-stop"));
+            kafka.start();
+            // only a broker that really started becomes the shared one
+            shared = kafka;
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "embedded-kafka-stop"));
         }
         return shared;
     }
@@ -71,8 +74,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 props.store(writer, "parley embedded kafka");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            StorageTool.execute(new String[] {"format", "--cluster-id", clusterId, "--config", configFile.toString(),
-                    "--ignore-formatted"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+            int formatted = StorageTool.execute(new String[] {"format", "--cluster-id", clusterId, "--config",
+                    configFile.toString(), "--ignore-formatted"}, new PrintStream(out, true, StandardCharsets.UTF_8));
+            if (formatted != 0) {
+                throw new IllegalStateException("formatting the KRaft storage failed (" + formatted + "): "
+                        + out.toString(StandardCharsets.UTF_8));
+            }
             KafkaRaftServer raftServer = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             raftServer.startup();
             server = raftServer;

@@ -10,6 +10,7 @@ public final class ErrorCodes {
     public static final String INVALID = "request.invalid";
     public static final String BODY_REQUIRED = "request.body_required";
     public static final String STREAM_INVALID = "stream.invalid";
+    public static final String SUBSCRIPTION_LIMIT = "stream.subscription_limit";
     public static final String IDEMPOTENCY_KEY_INVALID = "idempotency.key_invalid";
     public static final String FROM_AGENT_REQUIRED = "message.from_agent_required";
     // 401, 403
@@ -18,6 +19,7 @@ public final class ErrorCodes {
     public static final String ORIGIN_FORBIDDEN = "auth.origin_forbidden";
     public static final String NOT_AUTHOR = "message.not_author";
     public static final String AGENTS_CANNOT_MANAGE = "room.agents_cannot_manage";
+    public static final String AGENT_NOT_MEMBER = "room.agent_not_member";
     public static final String NOT_OWNER = "session.not_owner";
     public static final String TURN_NOT_HOLDER = "turn.not_holder";
     // 404, 405
