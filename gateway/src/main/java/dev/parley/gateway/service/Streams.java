@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Streams {
 
     /** New error code (stream-level): a WebSocket already holds the configured maximum of subscriptions. */
-    public static final String SUBSCRIPTION_LIMIT = "stream.subscription_limit";
+    public static final String SUBSCRIPTION_LIMIT = dev.parley.platform.problem.ErrorCodes.SUBSCRIPTION_LIMIT;
 
     private final OwnerClient owners;
     private final GatewayConfig config;

@@ -5,14 +5,14 @@ import dev.parley.platform.problem.ProblemException;
 
 import java.util.UUID;
 
-/** Error codes this module adds to {@link ErrorCodes} (reported to the lead for the shared class), and helpers. */
+/** Problem helpers of this module. */
 public final class RoomErrors {
 
     /**
      * 403: an app token posts as one of its agents that is not a member, while another agent of the app is (so the
      * room is visible to the app).
      */
-    public static final String AGENT_NOT_MEMBER = "room.agent_not_member";
+    public static final String AGENT_NOT_MEMBER = ErrorCodes.AGENT_NOT_MEMBER;
 
     private RoomErrors() {
     }
