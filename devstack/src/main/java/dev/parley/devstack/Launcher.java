@@ -196,10 +196,40 @@ final class Launcher {
         Map<String, String> props = serviceProperties(c);
         props.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
-        command.add(config.fastJar(c).toString());
+        command.add(snapshot(c).resolve("quarkus-run.jar").toString());
         Process p = Processes.start(command, config.logFile(c), config.runDir().resolve("work-" + c.name()));
         Processes.writePid(config.pidFile(c), p.pid());
         return p;
+    }
+
+    /**
+     * The service runs from a snapshot of its {@code target/quarkus-app} under {@code .parley/app/<name>} (hard links,
+     * or copies across file systems): a rebuild while the stack runs replaces {@code target/quarkus-app} (Quarkus
+     * empties and rewrites it) without pulling class files from under a running JVM.
+     */
+    private Path snapshot(Component c) {
+        Path source = config.fastJar(c).getParent();
+        Path target = config.home().resolve("app").resolve(c.name());
+        try {
+            deleteTree(target);
+            try (Stream<Path> walk = Files.walk(source)) {
+                for (Path from : walk.toList()) {
+                    Path to = target.resolve(source.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else {
+                        try {
+                            Files.createLink(to, from);
+                        } catch (IOException | UnsupportedOperationException e) {
+                            Files.copy(from, to);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StartFailure("could not snapshot " + source + ": " + e, config.logFile(c));
+        }
+        return target;
     }
 
     /**
@@ -438,7 +468,7 @@ final class Launcher {
         }
         long pg = Infra.recordedPostgresPid(recorded);
         if (pg > 0 && ProcessHandle.of(pg).map(ProcessHandle::isAlive).orElse(false)) {
-            out.printf(Locale.ROOT, "%-9s %-8s %-36s %s%n", "postgres", pg, "(child of infra)", "running");
+            out.printf(Locale.ROOT, "%-9s %-8s %-36s %s%n", "postgres", pg, "(started by infra)", "running");
         }
         if (running == 0) {
             out.println("Parley is not running.");
