@@ -1,0 +1,49 @@
+package dev.parley.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * HTTP/WebSocket clients bound to several loopback source addresses (127.0.0.2, 127.0.0.3, ...), so the number of
+ * connections is not limited by one source address's ephemeral ports (~28k). Subscribers go round-robin over them;
+ * posts use their own client (127.0.0.1) so they never queue behind streams.
+ */
+final class Clients {
+
+    final Vertx vertx;
+    private final List<HttpClient> streams = new ArrayList<>();
+    final HttpClient posts;
+    private final AtomicInteger next = new AtomicInteger();
+    final int sourceAddresses;
+
+    Clients(Vertx vertx, int sourceAddresses, int perClientConnections, int postPool) {
+        this.vertx = vertx;
+        this.sourceAddresses = sourceAddresses;
+        for (int i = 0; i < sourceAddresses; i++) {
+            streams.add(vertx.createHttpClient(new HttpClientOptions()
+                    .setLocalAddress("127.0.0." + (2 + i))
+                    .setMaxPoolSize(perClientConnections)
+                    .setMaxWebSockets(perClientConnections)
+                    .setConnectTimeout(20_000)
+                    .setKeepAlive(true)));
+        }
+        posts = vertx.createHttpClient(new HttpClientOptions()
+                .setLocalAddress("127.0.0.1")
+                .setMaxPoolSize(postPool)
+                .setConnectTimeout(10_000)
+                .setKeepAlive(true));
+    }
+
+    HttpClient stream() {
+        return streams.get(Math.floorMod(next.getAndIncrement(), streams.size()));
+    }
+
+    void close() {
+        streams.forEach(HttpClient::close);
+        posts.close();
+    }
+}
