@@ -32,12 +32,6 @@ class LiveAndEngineTest {
         String id = Api.createSession(a, "live");
         String base = "/api/sessions/" + id;
         a.req().get(base + "/live").then().statusCode(204);
-        int token = a.req().body(Map.of("turnId", "t1")).post(base + "/turn").then().statusCode(201)
-                .extract().path("fencingToken");
-        a.req().body(Map.of("turnId", "t1", "status", "running", "text", "x")).put(base + "/live").then().statusCode(400);
-        a.req().body(Map.of("turnId", "t1", "status", "thinking", "fencingToken", token)).put(base + "/live")
-                .then().statusCode(400).body("code", equalTo("request.invalid"));
-
         String key = "acme/session:" + id;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 Map.of("bootstrap.servers", ParleyTestResources.kafka().bootstrapServers()),
@@ -48,9 +42,16 @@ class LiveAndEngineTest {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
+            // the consumer is set up: take the turn only now (the ttl runs from here)
+            int token = a.req().body(Map.of("turnId", "t1")).post(base + "/turn").then().statusCode(201)
+                    .extract().path("fencingToken");
+            a.req().body(Map.of("turnId", "t1", "status", "running", "text", "x")).put(base + "/live").then().statusCode(400);
+            a.req().body(Map.of("turnId", "t1", "status", "thinking", "fencingToken", token)).put(base + "/live")
+                    .then().statusCode(400).body("code", equalTo("request.invalid"));
+
 
             for (int i = 1; i <= 30; i++) {
-                if (i % 10 == 0) {
+                if (i % 5 == 0) {
                     a.req().post(base + "/turn/heartbeat").then().statusCode(200);
                 }
                 a.req().body(Map.of("turnId", "t1", "status", "running", "text", "word ".repeat(i), "thinking", "",
@@ -79,9 +80,10 @@ class LiveAndEngineTest {
 
         // not updated within live-stale-after (3 s in tests, database clock): stale
         a.req().get(base + "/live").then().statusCode(200).body("stale", equalTo(false));
-        a.req().post(base + "/turn/heartbeat").then().statusCode(200);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() ->
                 a.req().get(base + "/live").then().statusCode(200).extract().<Boolean>path("stale"));
+        int token = a.req().get("/internal/streams/session:" + id + "/events?after=0").then().extract()
+                .path("items[0].data.fencingToken");
         // too many tools is a limit
         List<Map<String, String>> tools = new ArrayList<>();
         for (int i = 0; i < 201; i++) {
