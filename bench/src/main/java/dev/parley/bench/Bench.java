@@ -17,6 +17,9 @@ import java.util.Properties;
  */
 public final class Bench {
 
+    /** Held so the level sticks (loggers are weakly referenced). */
+    private static final java.util.logging.Logger VERTX_LOG = java.util.logging.Logger.getLogger("io.vertx");
+
     private Bench() {
     }
 
@@ -35,6 +38,7 @@ public final class Bench {
             System.out.print(USAGE);
             System.exit(2);
         }
+        VERTX_LOG.setLevel(java.util.logging.Level.OFF); // "Connection was closed" at shutdown is expected
         String workload = args[0].toLowerCase();
         Map<String, String> o = new HashMap<>();
         for (int i = 1; i < args.length; i++) {

@@ -79,7 +79,7 @@ final class Fanout {
         List<Sub> subs = new ArrayList<>();
         for (int r = 0; r < p.rooms(); r++) {
             for (int i = 0; i < p.subsPerRoom(); i++) {
-                subs.add(new Sub(r, i, p.sse() && i % 2 == 1));
+                subs.add(new Sub(r, i, p.sse() && target.supportsSse() && i % 2 == 1));
             }
         }
         long t1 = System.nanoTime();

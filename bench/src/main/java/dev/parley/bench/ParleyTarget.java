@@ -150,7 +150,8 @@ final class ParleyTarget implements Target {
         if (!sub.sse) {
             Promise<Void> ready = Promise.promise();
             WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/api/ws")
-                    .setSubProtocols(List.of("parley.v1", "bearer." + token)).setTimeout(60_000);
+                    .setSubProtocols(List.of("parley.v1", "bearer." + token)).setTimeout(60_000)
+                    .setAllowOriginHeader(false); // a non-browser client: no Origin (API.md §2)
             client.webSocket(o).onFailure(ready::tryFail).onSuccess(ws -> {
                 sub.open = true;
                 ws.closeHandler(v -> sub.open = false);

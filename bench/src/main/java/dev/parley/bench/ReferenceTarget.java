@@ -62,6 +62,11 @@ final class ReferenceTarget implements Target {
     }
 
     @Override
+    public boolean supportsSse() {
+        return false;
+    }
+
+    @Override
     public void setup(String runId, int rooms, int subsPerRoom, int postersPerRoom) {
         roomIds = new String[rooms];
         for (int r = 0; r < rooms; r++) {
@@ -74,7 +79,8 @@ final class ReferenceTarget implements Target {
         sub.base = 0;
         Promise<Void> ready = Promise.promise();
         WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                .setURI("/socket.io/?EIO=4&transport=websocket&room=" + roomIds[sub.room]).setTimeout(60_000);
+                .setURI("/socket.io/?EIO=4&transport=websocket&room=" + roomIds[sub.room]).setTimeout(60_000)
+                .setAllowOriginHeader(false);
         clients.stream().webSocket(o).onFailure(ready::tryFail).onSuccess(ws -> {
             sub.open = true;
             ws.closeHandler(v -> sub.open = false);

@@ -8,6 +8,11 @@ interface Target {
 
     String name();
 
+    /** Whether subscribers may use SSE (half of them do); else all use WebSocket. */
+    default boolean supportsSse() {
+        return true;
+    }
+
     /** Creates {@code rooms} rooms, each with {@code subsPerRoom} subscribing and {@code postersPerRoom} posting members. */
     void setup(String runId, int rooms, int subsPerRoom, int postersPerRoom) throws Exception;
 
