@@ -137,7 +137,7 @@ final class Launcher {
             out.println("Attached (--foreground): Ctrl-C stops the stack.");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 out.println();
-                out.println("Ctrl-C: stopping Parley …");
+                out.println("Stopping Parley (Ctrl-C) …");
                 down();
             }, "parley-down"));
             try {
