@@ -31,6 +31,7 @@ public final class Bench {
             options: --warmup=10 --size=200 (content characters) --reference (also run against Socket.IO, print ratios)
                      --home=.parley --reports=bench/reports --sources=4 (loopback source addresses) --tenant=bench
                      --loops=2 (generator event loops) --label=<report name suffix> --reference-only
+                     --direct (the gateway's delivery path alone: envelopes produced straight into Kafka, no REST/DB)
             """;
 
     public static void main(String[] args) throws Exception {
@@ -98,8 +99,8 @@ public final class Bench {
             params = new Fanout.Params("b2", intOpt(o, "rooms", 200), intOpt(o, "per-room", 10), 1,
                     Double.parseDouble(o.getOrDefault("rate-per-poster", "1")), warmup, duration, size, true);
         }
-        String label = o.getOrDefault("label", workload + "-" + params.subscribers() + "subs-"
-                + Math.round(params.postsPerSecond()) + "pps");
+        String label = o.getOrDefault("label", workload + (o.containsKey("direct") ? "-direct" : "") + "-"
+                + params.subscribers() + "subs-" + Math.round(params.postsPerSecond()) + "pps");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(intOpt(o, "loops", 2)));
         int sources = intOpt(o, "sources", Math.max(1, (params.subscribers() + 9_999) / 10_000));
         Clients clients = new Clients(vertx, sources, params.subscribers() + 10,
@@ -119,7 +120,17 @@ public final class Bench {
                 Stats stats = new Stats();
                 ParleyTarget parley = new ParleyTarget(clients, "127.0.0.1", port, o.getOrDefault("tenant", "bench"),
                         stack, stats);
-                results.add(Fanout.run(parley, clients, params, stats, runId));
+                if (o.containsKey("direct")) {
+                    DirectTarget direct = new DirectTarget(parley, o.getOrDefault("tenant", "bench"),
+                            Integer.parseInt(sp.getProperty("kafka-port", "19092")));
+                    try {
+                        results.add(Fanout.run(direct, clients, params, stats, runId));
+                    } finally {
+                        direct.close();
+                    }
+                } else {
+                    results.add(Fanout.run(parley, clients, params, stats, runId));
+                }
             }
             if (o.containsKey("reference") || o.containsKey("reference-only")) {
                 clients.close();
@@ -152,7 +163,7 @@ public final class Bench {
             report.table(List.of("measure", "value"), Report.results(r));
             report.table(List.of("process", "procs", "CPU (of one core)", "RSS at end", "peak RSS"),
                     Report.processes(r));
-            if (r.target().equals("parley")) {
+            if (!r.target().equals("socket.io")) {
                 report.line("### Targets (issue #10)\n");
                 report.table(List.of("target", "goal", "measured", "met"), targets(r));
             }

@@ -129,7 +129,7 @@ final class Report {
         Stats st = r.stats();
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("subscribers (rooms × per room)", r.params().rooms() + " × " + r.params().subsPerRoom()
-                + (r.target().equals("parley") && r.params().sse() ? " (half SSE, half WS)" : " (all WS)")));
+                + (!r.target().equals("socket.io") && r.params().sse() ? " (half SSE, half WS)" : " (all WS)")));
         rows.add(List.of("posts/s offered", f0(r.params().postsPerSecond())));
         rows.add(List.of("window", f1(r.windowSeconds()) + " s (after " + r.params().warmupSeconds() + " s warm-up)"));
         rows.add(List.of("setup / connect", f1(r.setupSeconds()) + " s / " + f1(r.connectSeconds()) + " s"));
