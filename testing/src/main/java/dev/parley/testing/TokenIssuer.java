@@ -60,9 +60,9 @@ public final class TokenIssuer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/issuer/.well-known/openid-configuration", this::discovery);
-        server.createContext("/issuer/jwks", this::jwks);
-        server.createContext("/dev/token", this::devToken);
+        server.createContext("/issuer/.well-known/openid-configuration", answered(this::discovery));
+        server.createContext("/issuer/jwks", answered(this::jwks));
+        server.createContext("/dev/token", answered(this::devToken));
         server.start();
     }
 
@@ -219,6 +219,20 @@ public final class TokenIssuer implements AutoCloseable {
                 : app(t, String.valueOf(app));
         respond(exchange, 200, Map.of("access_token", token, "token_type", "Bearer",
                 "expires_in", ttl.toSeconds()));
+    }
+
+    /** Every request gets an answer: a handler that fails answers 500 instead of leaving the client hanging. */
+    private static com.sun.net.httpserver.HttpHandler answered(com.sun.net.httpserver.HttpHandler handler) {
+        return exchange -> {
+            try {
+                handler.handle(exchange);
+            } catch (Throwable t) {
+                respond(exchange, 500, Map.of("status", 500, "code", "internal.error", "title", "Error",
+                        "detail", "the token issuer failed: " + t));
+            } finally {
+                exchange.close();
+            }
+        };
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
