@@ -181,7 +181,7 @@ final class Fanout {
                 target.serverGroups().stream().map(ProcStats.Group::name).toList(), stats, drained);
     }
 
-    private static void post(Target target, Stats stats, int room, int poster, String pad, AtomicLongArray maxSeq,
+    static void post(Target target, Stats stats, int room, int poster, String pad, AtomicLongArray maxSeq,
                              AtomicInteger inFlight, long postingEnds) {
         long start = System.nanoTime();
         if (start >= postingEnds) {

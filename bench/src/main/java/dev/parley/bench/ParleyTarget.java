@@ -144,23 +144,44 @@ final class ParleyTarget implements Target {
 
     @Override
     public Future<Void> connect(Sub sub) {
+        return connect(sub, port, -1, null);
+    }
+
+    /**
+     * Opens the subscriber's stream on the gateway at {@code gatewayPort}: live from the head when {@code after < 0},
+     * else resuming after that seq (WS {@code after}, SSE {@code Last-Event-ID}); {@code onClose} runs when the
+     * server ends it. Completes when the subscription is established (WS {@code subscribed}, SSE 200).
+     */
+    Future<Void> connect(Sub sub, int gatewayPort, long after, Runnable onClose) {
         String token = token(subUser(sub.room, sub.user));
         String stream = "room:" + roomIds[sub.room];
         HttpClient client = clients.stream();
+        Runnable closed = () -> {
+            boolean was = sub.open;
+            sub.open = false;
+            if (was && onClose != null) {
+                onClose.run();
+            }
+        };
         if (!sub.sse) {
             Promise<Void> ready = Promise.promise();
-            WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/api/ws")
-                    .setSubProtocols(List.of("parley.v1", "bearer." + token)).setTimeout(60_000)
+            WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(gatewayPort)
+                    .setURI("/api/ws").setSubProtocols(List.of("parley.v1", "bearer." + token)).setTimeout(60_000)
                     .setAllowOriginHeader(false); // a non-browser client: no Origin (API.md §2)
             client.webSocket(o).onFailure(ready::tryFail).onSuccess(ws -> {
                 sub.open = true;
-                ws.closeHandler(v -> sub.open = false);
+                ws.closeHandler(v -> closed.run());
+                ws.exceptionHandler(e -> closed.run());
                 ws.textMessageHandler(text -> {
                     if (text.startsWith("{\"op\"")) {
                         if (text.startsWith("{\"op\":\"subscribed\"")) {
                             long head = Sub.longAfter(text, "\"head\":");
-                            sub.base = head;
-                            heads[sub.room] = head;
+                            if (sub.base < 0) {
+                                sub.base = head;
+                            }
+                            if (after < 0) {
+                                heads[sub.room] = head;
+                            }
                             ready.tryComplete();
                         } else if (text.startsWith("{\"op\":\"error\"")) {
                             ready.tryFail(text);
@@ -169,14 +190,18 @@ final class ParleyTarget implements Target {
                     }
                     sub.onEnvelope(text, stats);
                 });
-                ws.writeTextMessage("{\"op\":\"subscribe\",\"stream\":\"" + stream + "\"}");
+                ws.writeTextMessage("{\"op\":\"subscribe\",\"stream\":\"" + stream + "\""
+                        + (after >= 0 ? ",\"after\":" + after : "") + "}");
             });
             return ready.future();
         }
-        long after = heads[sub.room];
-        sub.base = after;
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-                .setURI("/api/agent-rooms/" + roomIds[sub.room] + "/stream?after=" + after)
+        long from = after >= 0 ? after : heads[sub.room];
+        if (sub.base < 0) {
+            sub.base = from;
+        }
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(gatewayPort)
+                .setURI("/api/agent-rooms/" + roomIds[sub.room] + "/stream")
+                .putHeader("Last-Event-ID", String.valueOf(from))
                 .putHeader("Authorization", "Bearer " + token).putHeader("Accept", "text/event-stream");
         return client.request(o).compose(req -> req.send()).compose(resp -> {
             if (resp.statusCode() != 200) {
@@ -185,8 +210,9 @@ final class ParleyTarget implements Target {
             sub.open = true;
             StringBuilder carry = new StringBuilder();
             resp.handler(buf -> onSse(sub, carry, buf));
-            resp.endHandler(v -> sub.open = false);
-            resp.exceptionHandler(e -> sub.open = false);
+            resp.endHandler(v -> closed.run());
+            resp.exceptionHandler(e -> closed.run());
+            resp.request().connection().closeHandler(v -> closed.run());
             return Future.succeededFuture();
         });
     }

@@ -1,0 +1,271 @@
+package dev.parley.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.Histogram;
+
+/**
+ * B6 resume storm: two extra gateway processes A and B (the devstack gateway's exact command line, other ports, own
+ * instance ids) in front of the same services and Kafka. N subscribers (half SSE, half WS) on A, posts through B;
+ * A is killed with SIGKILL; each client reconnects to B resuming after its last seq (WS {@code after}, SSE
+ * {@code Last-Event-ID}). Measures the time until every client is re-subscribed on B, and gaps and duplicates by seq
+ * over the whole run (must be 0). The devstack's own gateway is left alone.
+ */
+final class ResumeStorm {
+
+    private ResumeStorm() {
+    }
+
+    static int run(Map<String, String> o, Path home, Path reports, String command) throws Exception {
+        int n = Bench.intOpt(o, "clients", 1000);
+        int rate = Bench.intOpt(o, "rate", 10);
+        int before = Bench.intOpt(o, "before", 10);
+        int after = Bench.intOpt(o, "after", 15);
+        List<ProcStats.Group> stack = ProcStats.stackGroups(home);
+        ProcStats.Group gw = stack.stream().filter(g -> g.name().equals("gateway") && ProcStats.alive(g.rootPid()))
+                .findFirst().orElse(null);
+        if (gw == null) {
+            System.err.println("no running gateway recorded in " + home.resolve("run") + " — run ./parley up");
+            return 1;
+        }
+        Properties sp = Bench.stackProperties(home);
+        int basePort = Integer.parseInt(sp.getProperty("gateway-port", "8080"));
+        int baseMgmt = Integer.parseInt(sp.getProperty("gateway-mgmt-port", "9080"));
+        int portA = basePort + 100;
+        int portB = basePort + 200;
+        String machine = Report.machine(command, stack);
+        Process a = startGateway(gw.rootPid(), "a", portA, baseMgmt + 100);
+        Process b = startGateway(gw.rootPid(), "b", portB, baseMgmt + 200);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Bench.intOpt(o, "loops", 2)));
+        Clients clients = new Clients(vertx, Math.max(1, (2 * n + 9_999) / 10_000), 2 * n + 10, rate + 10);
+        Stats stats = new Stats();
+        List<Sub> subs = new ArrayList<>();
+        long[] resumedAt = new long[n];
+        AtomicInteger resumed = new AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger failedAttempts = new AtomicInteger();
+        long killAt;
+        long allResumedAt = -1;
+        AtomicLongArray maxSeq = new AtomicLongArray(1);
+        AtomicInteger inFlight = new AtomicInteger();
+        boolean drained = false;
+        try {
+            awaitReady(baseMgmt + 100, 180);
+            awaitReady(baseMgmt + 200, 180);
+            Fanout.log("b6: gateways A :%d and B :%d ready", portA, portB);
+            ParleyTarget parley = new ParleyTarget(clients, "127.0.0.1", portB, o.getOrDefault("tenant", "bench"),
+                    stack, stats);
+            parley.setup("b6-" + Instant.now().getEpochSecond(), 1, n, rate);
+            for (int i = 0; i < n; i++) {
+                subs.add(new Sub(0, i, i % 2 == 1));
+            }
+            Runnable[] onCloseA = new Runnable[n];
+            for (int i = 0; i < n; i++) {
+                final int idx = i;
+                onCloseA[i] = () -> resume(vertx, parley, subs.get(idx), portB, idx, resumedAt, resumed, attempts,
+                        failedAttempts, 0);
+            }
+            // WS first: their `subscribed` frame gives the head the SSE subscribers start from
+            for (boolean sse : new boolean[] {false, true}) {
+                List<Future<Void>> batch = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (subs.get(i).sse == sse) {
+                        batch.add(parley.connect(subs.get(i), portA, -1, onCloseA[i]));
+                        if (batch.size() >= 100) {
+                            ParleyTarget.await(Future.all(batch), 180);
+                            batch.clear();
+                        }
+                    }
+                }
+                ParleyTarget.await(Future.all(batch), 180);
+            }
+            Fanout.log("b6: %d clients on A; posting %d/s through B", n, rate);
+            String pad = "x".repeat(200);
+            long postingEnds = System.nanoTime() + (before + after + 60L) * 1_000_000_000L;
+            stats.windowStart = System.nanoTime();
+            List<Long> timers = new ArrayList<>();
+            for (int k = 0; k < rate; k++) {
+                final int poster = k;
+                timers.add(vertx.setPeriodic(ThreadLocalRandom.current().nextLong(1, 1000), 1000,
+                        t -> Fanout.post(parley, stats, 0, poster, pad, maxSeq, inFlight, postingEnds)));
+            }
+            Thread.sleep(before * 1000L);
+            killAt = System.nanoTime();
+            Fanout.log("b6: killing gateway A (pid %d, SIGKILL)", a.pid());
+            a.destroyForcibly();
+            a.waitFor(10, TimeUnit.SECONDS);
+            long deadline = killAt + 60_000_000_000L;
+            while (resumed.get() < n && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (resumed.get() == n) {
+                allResumedAt = Arrays.stream(resumedAt).max().orElse(killAt);
+            }
+            Fanout.log("b6: %d/%d resumed on B", resumed.get(), n);
+            Thread.sleep(after * 1000L);
+            timers.forEach(vertx::cancelTimer);
+            stats.windowEnd = System.nanoTime();
+            long drainDeadline = System.nanoTime() + 20_000_000_000L;
+            while (System.nanoTime() < drainDeadline) {
+                if (inFlight.get() == 0) {
+                    long head = maxSeq.get(0);
+                    drained = subs.stream().allMatch(s -> s.lastSeq >= head);
+                    if (drained) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        } finally {
+            clients.close();
+            vertx.close();
+            stop(a);
+            stop(b);
+        }
+        long head = maxSeq.get(0);
+        for (Sub s : subs) {
+            head = Math.max(head, s.lastSeq);
+        }
+        long missing = 0;
+        long dups = 0;
+        long reordered = 0;
+        for (Sub s : subs) {
+            missing += s.missing(head);
+            dups += s.duplicates;
+            reordered += s.reordered;
+        }
+        Histogram resume = new Histogram(120_000_000L, 3);
+        for (long t : resumedAt) {
+            if (t > 0) {
+                resume.recordValue(Math.max(0, (t - killAt) / 1000));
+            }
+        }
+        double allResumedS = allResumedAt < 0 ? Double.NaN : (allResumedAt - killAt) / 1e9;
+        Report report = new Report("B6 — resume storm: " + n + " clients on gateway A, A killed, resume on B");
+        report.line(machine);
+        report.line("Gateways A (:" + portA + ") and B (:" + portB + ") are extra processes started by the bench with "
+                + "the devstack gateway's exact command line (ports and instance id changed); half the clients SSE "
+                + "(resume with `Last-Event-ID`), half WebSocket (resume with `subscribe` + `after`). " + rate
+                + " posts/s through B for " + before + " s before the kill and " + after + " s after it; A is killed "
+                + "with SIGKILL (a crash, no 1001). A client reconnects as soon as its connection ends; a refused "
+                + "reconnect is retried after 100–300 ms.\n");
+        report.table(List.of("measure", "value"), List.of(
+                List.of("clients", String.valueOf(n)),
+                List.of("resumed on B", resumed.get() + " / " + n),
+                List.of("**time until all resumed**", "**" + (Double.isNaN(allResumedS) ? "not all resumed in 60 s"
+                        : String.format("%.2f s", allResumedS)) + "**"),
+                List.of("resume time p50 / p99 / max", Stats.ms(resume, 50) + " / " + Stats.ms(resume, 99) + " / "
+                        + Stats.ms(resume, 100) + " ms after the kill"),
+                List.of("reconnect attempts (refused)", attempts.get() + " (" + failedAttempts.get() + ")"),
+                List.of("posts 201", stats.postsOk.sum() + "; errors " + stats.postErrors),
+                List.of("gaps (missing seqs)", String.valueOf(missing)),
+                List.of("duplicates", String.valueOf(dups)),
+                List.of("reordered", String.valueOf(reordered)),
+                List.of("all delivered after the drain", String.valueOf(drained)),
+                List.of("post→deliver p50 / p99 / max (whole run)", Stats.ms(stats.deliver, 50) + " / "
+                        + Stats.ms(stats.deliver, 99) + " / " + Stats.ms(stats.deliver, 100) + " ms")));
+        report.line("### Targets (issue #10)\n");
+        report.table(List.of("target", "goal", "measured", "met"), List.of(
+                List.of("all resumed", "≤ 10 s", Double.isNaN(allResumedS) ? "–" : String.format("%.2f s", allResumedS),
+                        Bench.yes(allResumedS <= 10)),
+                List.of("gaps", "0", String.valueOf(missing), Bench.yes(missing == 0)),
+                List.of("duplicates", "0", String.valueOf(dups), Bench.yes(dups == 0))));
+        Path file = report.write(reports, o.getOrDefault("label", "b6-" + n + "clients"));
+        System.out.println(report);
+        System.out.println("report: " + file);
+        return missing == 0 && dups == 0 && resumed.get() == n ? 0 : 3;
+    }
+
+    private static void resume(Vertx vertx, ParleyTarget parley, Sub sub, int portB, int idx, long[] resumedAt,
+                               AtomicInteger resumed, AtomicInteger attempts, AtomicInteger failed, int attempt) {
+        if (attempt >= 100) {
+            return;
+        }
+        attempts.incrementAndGet();
+        long from = sub.lastSeq > 0 ? sub.lastSeq : sub.base;
+        parley.connect(sub, portB, from, null).onComplete(ar -> {
+            if (ar.succeeded()) {
+                resumedAt[idx] = System.nanoTime();
+                resumed.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+                vertx.setTimer(100 + ThreadLocalRandom.current().nextLong(200), t -> resume(vertx, parley, sub, portB,
+                        idx, resumedAt, resumed, attempts, failed, attempt + 1));
+            }
+        });
+    }
+
+    /** The devstack gateway's command line with other ports, its own instance id, and the repository's fast-jar. */
+    static Process startGateway(long devstackGatewayPid, String name, int port, int mgmtPort) throws Exception {
+        String[] args = Files.readString(Path.of("/proc/" + devstackGatewayPid + "/cmdline")).split("\0");
+        List<String> cmd = new ArrayList<>();
+        Path repoJar = Path.of("gateway/target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.startsWith("-Dparley.devstack.process=")) {
+                continue; // not a devstack process: the bench stops it itself
+            } else if (arg.startsWith("-Dquarkus.http.port=")) {
+                cmd.add("-Dquarkus.http.port=" + port);
+            } else if (arg.startsWith("-Dquarkus.management.port=")) {
+                cmd.add("-Dquarkus.management.port=" + mgmtPort);
+            } else if (arg.equals("-jar")) {
+                cmd.add("-Dparley.gateway.instance-id=bench-" + name);
+                cmd.add("-jar");
+                cmd.add(Files.exists(repoJar) ? repoJar.toString() : args[i + 1]);
+                i++;
+            } else {
+                cmd.add(arg);
+            }
+        }
+        Path dir = Path.of("bench/target/b6-gateway-" + name).toAbsolutePath();
+        Files.createDirectories(dir);
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("gateway.log").toFile()).start();
+    }
+
+    static void awaitReady(int mgmtPort, int seconds) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort
+                        + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception e) {
+                // not up yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("gateway on management port " + mgmtPort + " not ready in " + seconds + " s");
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        if (p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
