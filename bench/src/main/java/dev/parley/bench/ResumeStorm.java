@@ -213,11 +213,10 @@ final class ResumeStorm {
         });
     }
 
-    /** The devstack gateway's command line with other ports, its own instance id, and the repository's fast-jar. */
+    /** The devstack gateway's command line (same fast-jar, same config) with other ports and its own instance id. */
     static Process startGateway(long devstackGatewayPid, String name, int port, int mgmtPort) throws Exception {
         String[] args = Files.readString(Path.of("/proc/" + devstackGatewayPid + "/cmdline")).split("\0");
         List<String> cmd = new ArrayList<>();
-        Path repoJar = Path.of("gateway/target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.startsWith("-Dparley.devstack.process=")) {
@@ -229,7 +228,9 @@ final class ResumeStorm {
             } else if (arg.equals("-jar")) {
                 cmd.add("-Dparley.gateway.instance-id=bench-" + name);
                 cmd.add("-jar");
-                cmd.add(Files.exists(repoJar) ? repoJar.toString() : args[i + 1]);
+                // the devstack's hard-linked snapshot of gateway/target/quarkus-app (same build; a rebuild during the
+                // run cannot pull classes from under it, ADR 0060)
+                cmd.add(args[i + 1]);
                 i++;
             } else {
                 cmd.add(arg);
