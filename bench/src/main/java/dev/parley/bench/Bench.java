@@ -24,11 +24,13 @@ public final class Bench {
     }
 
     static final String USAGE = """
-            usage: java -jar bench/target/bench.jar <b1|b2|b3|b5|b6> [options]
+            usage: java -jar bench/target/bench.jar <b1|b2|b3|b4|b5|b6> [options]
               b1  room fan-out: one room, --subscribers (1000, half SSE half WS), --rate posts/s (20) for --duration s (60)
               b2  many rooms: --rooms (200) × --per-room (10) subscribers, one poster per room at --rate-per-poster (1/s)
               b3  connection capacity: --connections (gateway open-file limit − 500) idle WS with a ping every
                   --keepalive s (20), --idle s (30) of idle CPU, then one channel broadcast
+              b4  presence churn: --members (5000) × 2 WS, --churn (0.05) of connections per second, --duration s (60),
+                  --grace s (30, the service's offline-grace)
               b5  shared sessions: --sessions (100) × --watchers (3), live PUT --live-rate/s (10), --signal-rate/s (20)
               b6  resume storm: two extra gateways A and B, --clients (1000) on A, --rate posts/s (10) through B,
                   A killed (SIGKILL) after --before s (10), then --after s (15) on B
@@ -64,6 +66,7 @@ public final class Bench {
                 case "b6" -> ResumeStorm.run(o, home, reports, command);
                 case "b3" -> Capacity.run(o, home, reports, command);
                 case "b5" -> SharedSessions.run(o, home, reports, command);
+                case "b4" -> PresenceChurn.run(o, home, reports, command);
                 
                 default -> {
                     System.out.println(workload + " is not implemented (see bench/README.md)\n" + USAGE);
