@@ -25,11 +25,14 @@ marks = {
   'gateway dispatch (Streams.dispatch)': 'Streams.dispatch',
   'WebSocket writes': 'WebSocketImplBase.write',
   'SSE writes (HttpServerResponse.write)': 'Http1xServerResponse.write',
-  'Netty flush / writev syscalls': 'flush0',
-  'Netty event loop select': 'epollWait',
+  'Netty flush (socket writes)': 'flush0',
+  'socket write syscalls (NIO IOUtil.write)': 'IOUtil.write',
+  'socket read syscalls (NIO IOUtil.read)': 'IOUtil.read',
+  'event loop select (EPoll.wait / epollWait)': 'EPoll.wait',
   'JSON (Jackson)': 'com/fasterxml/jackson',
   'REST proxy (ProxyRoutes)': 'ProxyRoutes',
-  'GC threads': 'GCTaskThread',
+  'GC (SerialGC / VM thread)': 'VM_GenCollect',
+  'Netty event loops (everything on them)': 'NioEventLoop.run',
   'JIT compiler threads': 'CompileBroker',
 }
 for line in open(sys.argv[1]):

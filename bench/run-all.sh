@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every workload in priority order against the bench devstack (bench/stack.sh up first), reports to bench/reports/.
-# The gateway is profiled with async-profiler (bench/profile.sh) during B1 at 5,000 subscribers.
+# The gateway is profiled with async-profiler (bench/profile.sh, --profile) during B1 at 5,000 subscribers.
 # Usage: bench/run-all.sh [short]   ("short": 30 s windows for the secondary runs)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,14 +9,11 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 B="$JAVA_HOME/bin/java -jar bench/target/bench.jar"
 H="--home=bench/target/parley"
 D=60; [ "${1:-}" = "short" ] && D=30
-GW=$(cat bench/target/parley/run/gateway.pid)
 run() { echo "=== $(date -u +%T) $*"; "$@" 2>&1 | grep -v -e '^WARNING' -e '^SEVERE' -e 'ConnectionBase' | grep -E '^[0-9]{2}:|report:|^\| \*\*|Exception|error' ; }
 
 run $B b1 $H --reference
 run $B b2 $H --reference --duration=$D
-( sleep 150; bench/profile.sh "$GW" 30 bench/reports/profile-b1-5000subs > bench/reports/profile-b1-5000subs.md 2>&1 ) &
-run $B b1 $H --subscribers=5000
-wait
+run $B b1 $H --subscribers=5000 --profile=30
 run $B b1 $H --direct --duration=$D
 run $B b1 $H --rate=100 --duration=$D --label=b1-saturation-1000subs-100pps
 run $B b6 $H

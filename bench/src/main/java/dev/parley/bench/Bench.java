@@ -37,6 +37,7 @@ public final class Bench {
             options: --warmup=10 --size=200 (content characters) --reference (also run against Socket.IO, print ratios)
                      --home=.parley --reports=bench/reports --sources=4 (loopback source addresses) --tenant=bench
                      --loops=2 (generator event loops) --label=<report name suffix> --reference-only
+                     --profile[=30] (async-profiler on the gateway for that many s from the window start)
                      --direct (the gateway's delivery path alone: envelopes produced straight into Kafka, no REST/DB)
             """;
 
@@ -139,7 +140,26 @@ public final class Bench {
                         direct.close();
                     }
                 } else {
-                    results.add(Fanout.run(parley, clients, params, stats, runId));
+                    Runnable profile = () -> { };
+                    if (o.containsKey("profile")) {
+                        long gw = stack.stream().filter(g -> g.name().equals("gateway")).findFirst().orElseThrow()
+                                .rootPid();
+                        int secs = Math.min(duration, Integer.parseInt(o.get("profile").equals("true") ? "30"
+                                : o.get("profile")));
+                        Path out = reports.resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "-" + label
+                                + "-profile");
+                        profile = () -> {
+                            try {
+                                Files.createDirectories(reports);
+                                new ProcessBuilder("bench/profile.sh", String.valueOf(gw), String.valueOf(secs),
+                                        out.toString()).redirectErrorStream(true)
+                                        .redirectOutput(Path.of(out + ".md").toFile()).start();
+                            } catch (Exception e) {
+                                System.err.println("profiler not started: " + e);
+                            }
+                        };
+                    }
+                    results.add(Fanout.run(parley, clients, params, stats, runId, profile));
                 }
             }
             if (o.containsKey("reference") || o.containsKey("reference-only")) {
@@ -194,6 +214,11 @@ public final class Bench {
                             ratio(p.stats().deliver.getValueAtPercentile(99), s.stats().deliver.getValueAtPercentile(99))),
                     List.of("POST→201 p99 (ms)", Stats.ms(p.stats().post, 99), Stats.ms(s.stats().post, 99),
                             ratio(p.stats().post.getValueAtPercentile(99), s.stats().post.getValueAtPercentile(99)))));
+        }
+        if (o.containsKey("profile")) {
+            report.line("## Profile\n\nasync-profiler (CPU, 1 ms) on the gateway from the window start: `"
+                    + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "-" + label + "-profile.md` (summary; the "
+                    + "collapsed stacks next to it are the flame-graph input, not committed).\n");
         }
         Path file = report.write(reports, label);
         System.out.println(report);

@@ -70,6 +70,12 @@ final class Fanout {
     }
 
     static Result run(Target target, Clients clients, Params p, Stats stats, String runId) throws Exception {
+        return run(target, clients, p, stats, runId, () -> { });
+    }
+
+    /** {@code atWindowStart} runs once the warm-up is over (e.g. starts the profiler). */
+    static Result run(Target target, Clients clients, Params p, Stats stats, String runId, Runnable atWindowStart)
+            throws Exception {
         long t0 = System.nanoTime();
         log("%s/%s: setting up %d room(s), %d subscribers, %d posters", p.workload(), target.name(), p.rooms(),
                 p.subscribers(), p.rooms() * p.postersPerRoom());
@@ -120,6 +126,7 @@ final class Fanout {
         long[] machineStart = ProcStats.machineTicks();
         long windowStart = System.nanoTime();
         stats.windowStart = windowStart;
+        atWindowStart.run();
         log("%s/%s: warm-up done, measuring %d s", p.workload(), target.name(), p.durationSeconds());
         Map<String, Long> peakRss = new java.util.LinkedHashMap<>();
         long windowEndAt = windowStart + p.durationSeconds() * 1_000_000_000L;
