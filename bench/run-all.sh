@@ -15,7 +15,7 @@ run $B b1 $H --reference
 run $B b2 $H --reference --duration=$D
 run $B b1 $H --subscribers=5000 --profile=30
 run $B b1 $H --direct --duration=$D
-run $B b1 $H --rate=100 --duration=$D --label=b1-saturation-1000subs-100pps
+run $B b1 $H --rate=100 --duration=$D --pin-gateway=0 --label=b1-saturation-1000subs-100pps
 run $B b6 $H
 run $B b5 $H --duration=$D
 run $B b3 $H

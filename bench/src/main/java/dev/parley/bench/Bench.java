@@ -37,6 +37,7 @@ public final class Bench {
             options: --warmup=10 --size=200 (content characters) --reference (also run against Socket.IO, print ratios)
                      --home=.parley --reports=bench/reports --sources=4 (loopback source addresses) --tenant=bench
                      --loops=2 (generator event loops) --label=<report name suffix> --reference-only
+                     --pin-gateway=<cpu list> (taskset the gateway, e.g. 0, for the run; unpinned after)
                      --profile[=30] (async-profiler on the gateway for that many s from the window start)
                      --direct (the gateway's delivery path alone: envelopes produced straight into Kafka, no REST/DB)
             """;
@@ -159,7 +160,20 @@ public final class Bench {
                             }
                         };
                     }
-                    results.add(Fanout.run(parley, clients, params, stats, runId, profile));
+                    String pin = o.get("pin-gateway");
+                    long gwPid = stack.stream().filter(g -> g.name().equals("gateway")).findFirst().orElseThrow()
+                            .rootPid();
+                    if (pin != null) {
+                        Report.sh("taskset -a -p -c " + pin + " " + gwPid);
+                    }
+                    try {
+                        results.add(Fanout.run(parley, clients, params, stats, runId, profile));
+                    } finally {
+                        if (pin != null) {
+                            Report.sh("taskset -a -p -c 0-" + (Runtime.getRuntime().availableProcessors() - 1) + " "
+                                    + gwPid);
+                        }
+                    }
                 }
             }
             if (o.containsKey("reference") || o.containsKey("reference-only")) {
@@ -183,6 +197,9 @@ public final class Bench {
                 + ": " + params.rooms() + " room(s) × " + params.subsPerRoom() + " subscribers, "
                 + Math.round(params.postsPerSecond()) + " posts/s");
         report.line(machine);
+        if (o.containsKey("pin-gateway")) {
+            report.line("The gateway was pinned to CPU " + o.get("pin-gateway") + " (`taskset -a -p`) for this run.\n");
+        }
         report.line("Content " + size + " characters + `metadata.sentAt` (generator nanoTime); posters post 1 message/s "
                 + "each (the gateway's post limit is 20 per 10 s per member). Subscribers: every other one SSE "
                 + "(`?after=<head>`), the rest WebSocket; the Socket.IO reference has WebSocket subscribers only. "
