@@ -18,6 +18,6 @@ run $B b1 $H --direct --duration=$D
 run $B b1 $H --rate=100 --duration=$D --pin-gateway=0 --label=b1-saturation-1000subs-100pps
 run $B b6 $H
 run $B b5 $H --duration=$D
-run $B b3 $H
 run $B b4 $H --duration=$D
+run $B b3 $H        # last: at the open-file limit the gateway may fall over
 echo "=== $(date -u +%T) done"
