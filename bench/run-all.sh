@@ -9,7 +9,7 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 B="$JAVA_HOME/bin/java -jar bench/target/bench.jar"
 H="--home=bench/target/parley"
 D=60; [ "${1:-}" = "short" ] && D=30
-run() { echo "=== $(date -u +%T) $*"; "$@" 2>&1 | grep -v -e '^WARNING' -e '^SEVERE' -e 'ConnectionBase' | grep -E '^[0-9]{2}:|report:|^\| \*\*|Exception|error' ; }
+run() { echo "=== $(date -u +%T) $*"; "$@" 2>&1 | tee -a bench/target/run-all.log | grep -v -e '^WARNING' -e '^SEVERE' -e 'ConnectionBase' | grep -E '^[0-9]{2}:|report:|^\| \*\*|Exception|error' ; }
 
 run $B b1 $H --reference
 run $B b2 $H --reference --duration=$D
