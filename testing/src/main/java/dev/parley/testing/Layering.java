@@ -9,9 +9,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
- * The house layering of a service (STYLE.md), enforced by ArchUnit instead of by hope:
- * {@code rest|websocket|sse|messaging → service → domain ← repository|client}; {@code domain} is plain Java (no
- * Quarkus, no persistence, no Vert.x), so business rules can be unit-tested without a container.
+ * The house layering of a service (STYLE.md), enforced by ArchUnit instead of by hope: HTTP adapters
+ * ({@code rest}, {@code websocket}, {@code sse}) are reached by nothing; {@code service} only from the adapters;
+ * Kafka adapters ({@code messaging}, {@code client}) may be both driven by and drive services; {@code repository} only
+ * from services and Kafka adapters; {@code domain} depends on no other layer and is plain Java (no Quarkus,
+ * persistence, Vert.x, JAX-RS or Kafka), so business rules can be unit-tested without a container.
  * <pre>
  * {@literal @}Test void layering() { Layering.check("dev.parley.rooms"); }
  * </pre>
@@ -39,19 +41,26 @@ public final class Layering {
     static ArchRule[] rules(String base) {
         ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .withOptionalLayers(true)
-                .layer("Inbound").definedBy(base + ".rest..", base + ".websocket..", base + ".sse..",
-                        base + ".messaging..")
+                .layer("Http").definedBy(base + ".rest..", base + ".websocket..", base + ".sse..")
                 .layer("Service").definedBy(base + ".service..")
+                .layer("Messaging").definedBy(base + ".messaging..", base + ".client..")
                 .layer("Domain").definedBy(base + ".domain..")
-                .layer("Outbound").definedBy(base + ".repository..", base + ".client..")
-                .whereLayer("Inbound").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Service").mayOnlyBeAccessedByLayers("Inbound")
-                .whereLayer("Outbound").mayOnlyBeAccessedByLayers("Service", "Inbound");
+                .layer("Repository").definedBy(base + ".repository..")
+                .whereLayer("Http").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Service").mayOnlyBeAccessedByLayers("Http", "Messaging")
+                .whereLayer("Messaging").mayOnlyBeAccessedByLayers("Http", "Service")
+                .whereLayer("Repository").mayOnlyBeAccessedByLayers("Service", "Messaging");
+        ArchRule domainDependsOnNoLayer = noClasses().that().resideInAPackage(base + ".domain..")
+                .should().dependOnClassesThat().resideInAnyPackage(base + ".rest..", base + ".websocket..",
+                        base + ".sse..", base + ".service..", base + ".messaging..", base + ".client..",
+                        base + ".repository..")
+                .allowEmptyShould(true)
+                .as("domain depends on no other layer");
         ArchRule plainDomain = noClasses().that().resideInAPackage(base + ".domain..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta.persistence..",
                         "io.vertx..", "jakarta.ws.rs..", "org.hibernate..", "org.apache.kafka..")
                 .allowEmptyShould(true)
                 .as("domain is plain Java: no Quarkus, persistence, Vert.x, JAX-RS or Kafka");
-        return new ArchRule[] {layers, plainDomain};
+        return new ArchRule[] {layers, domainDependsOnNoLayer, plainDomain};
     }
 }

@@ -4,7 +4,7 @@ import dev.parley.events.Json;
 import dev.parley.events.Service;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.domain.RoutingTable;
-import dev.parley.gateway.messaging.PresenceFeed;
+import dev.parley.gateway.client.PresenceFeed;
 import dev.parley.gateway.metrics.GatewayMetrics;
 import dev.parley.gateway.service.OwnerClient;
 import dev.parley.gateway.service.RateLimits;

@@ -15,7 +15,7 @@ import dev.parley.gateway.domain.AuthFailure;
 import dev.parley.gateway.domain.OriginPolicy;
 import dev.parley.gateway.domain.StreamFailure;
 import dev.parley.gateway.messaging.EphemeralPublisher;
-import dev.parley.gateway.messaging.PresenceFeed;
+import dev.parley.gateway.client.PresenceFeed;
 import dev.parley.gateway.service.CloseCodes;
 import dev.parley.gateway.service.Connection;
 import dev.parley.gateway.service.StreamTickets;

@@ -8,7 +8,7 @@ import dev.parley.events.StreamKey;
 import dev.parley.events.StreamName;
 import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.domain.StreamFailure;
-import dev.parley.gateway.messaging.PresenceFeed;
+import dev.parley.gateway.client.PresenceFeed;
 import dev.parley.gateway.metrics.GatewayMetrics;
 import dev.parley.platform.problem.ErrorCodes;
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package dev.parley.gateway.messaging;
+package dev.parley.gateway.client;
 
 import dev.parley.events.Json;
 import dev.parley.events.payload.ConnectionEvent;
