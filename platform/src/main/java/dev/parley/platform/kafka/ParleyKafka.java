@@ -5,7 +5,6 @@ import dev.parley.events.Service;
 import dev.parley.events.Topics;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.event.Observes;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
@@ -47,6 +46,8 @@ public class ParleyKafka {
     private final Topics topics;
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile boolean topicsEnsured;
+    private final java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("kafka-send").unstarted(r));
 
     public ParleyKafka(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, KafkaSettings settings) {
         this.base = new HashMap<>();
@@ -107,11 +108,13 @@ public class ParleyKafka {
         });
     }
 
-    /** Sends one record; the Uni completes when the broker acknowledged it (or fails). Never blocks the caller. */
+    /**
+     * Sends one record; the Uni completes when the broker acknowledged it (or fails). Never blocks the caller:
+     * {@code KafkaProducer.send} itself can block (creating the producer, or waiting for metadata while a broker is
+     * away), so every send is handed to one dedicated thread, which also keeps sends in the order they were made.
+     */
     public Uni<RecordMetadata> send(String topic, String key, String type, Long seq, String origin, byte[] value) {
-        Uni<RecordMetadata> send = doSend(topic, key, type, seq, origin, value);
-        // Until the producer exists, creating it (topics, metadata) may block: do that on a worker thread.
-        return producer != null ? send : send.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return doSend(topic, key, type, seq, origin, value).runSubscriptionOn(sender);
     }
 
     private Uni<RecordMetadata> doSend(String topic, String key, String type, Long seq, String origin, byte[] value) {
@@ -191,6 +194,7 @@ public class ParleyKafka {
 
     @PreDestroy
     void close() {
+        sender.shutdown();
         if (producer != null) {
             producer.close(java.time.Duration.ofSeconds(5));
         }
