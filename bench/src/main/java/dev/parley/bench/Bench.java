@@ -119,6 +119,7 @@ public final class Bench {
                 (int) Math.min(500, params.rooms() * params.postersPerRoom() + 10));
         String runId = workload + "-" + Instant.now().getEpochSecond();
         List<Fanout.Result> results = new ArrayList<>();
+        String referenceFailure = null;
         List<ProcStats.Group> stack = ProcStats.stackGroups(home);
         String machine = Report.machine(command, stack);
         try {
@@ -185,6 +186,9 @@ public final class Bench {
                         "bench/reference")), intOpt(o, "reference-port", 3300), stats);
                 try {
                     results.add(Fanout.run(ref, clients, params, stats, runId));
+                } catch (Exception e) {
+                    System.err.println("the Socket.IO reference run failed: " + e);
+                    referenceFailure = String.valueOf(e);
                 } finally {
                     ref.close();
                 }
@@ -214,6 +218,9 @@ public final class Bench {
                 report.line("### Targets (issue #10)\n");
                 report.table(List.of("target", "goal", "measured", "met"), targets(r));
             }
+        }
+        if (referenceFailure != null) {
+            report.line("## Socket.IO reference\n\nThe reference run failed: `" + referenceFailure + "`\n");
         }
         if (results.size() == 2) {
             Fanout.Result p = results.get(0);

@@ -37,6 +37,7 @@ final class ReferenceTarget implements Target {
                 .redirectErrorStream(true);
         pb.environment().put("PORT", String.valueOf(port));
         node = pb.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(node::destroy));
         BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream()));
         String line = out.readLine();
         if (line == null || !line.startsWith("listening")) {
@@ -84,13 +85,14 @@ final class ReferenceTarget implements Target {
         clients.stream().webSocket(o).onFailure(ready::tryFail).onSuccess(ws -> {
             sub.open = true;
             ws.closeHandler(v -> sub.open = false);
+            // Engine.IO's open packet `0{...}` can arrive with the 101 answer, before this handler is set; so the
+            // namespace CONNECT `40` is sent at once rather than in answer to it (the open packet is ignored)
+            ws.writeTextMessage("40");
             ws.textMessageHandler(text -> {
                 if (text.startsWith("42")) {
                     sub.onEnvelope(text, stats);
                 } else if (text.equals("2")) {
                     ws.writeTextMessage("3");
-                } else if (text.startsWith("0")) {
-                    ws.writeTextMessage("40");
                 } else if (text.startsWith("40")) {
                     ready.tryComplete();
                 } else if (text.startsWith("44")) {
