@@ -1,5 +1,6 @@
 package dev.parley.channel;
 
+import dev.parley.testing.TopicTail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.events.Service;
 import dev.parley.platform.kafka.ParleyKafka;
@@ -174,13 +175,13 @@ class MessageApiTest {
                 contains("👍", ":party_parrot:", "👩‍💻", "🇩🇪"));
 
         // events: created, then exactly one per real change (the repeats emitted nothing)
-        try (ChannelTopicTail tail = new ChannelTopicTail(topic(), t + "/channel")) {
+        try (TopicTail tail = new TopicTail(topic(), t + "/channel")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> tail.events().size() >= 7);
-            List<ChannelTopicTail.Event> events = tail.events();
-            assertThat(events).extracting(ChannelTopicTail.Event::type).containsExactly("message.created",
+            List<TopicTail.Event> events = tail.events();
+            assertThat(events).extracting(TopicTail.Event::type).containsExactly("message.created",
                     "reaction.added", "reaction.added", "reaction.added", "reaction.added", "reaction.added",
                     "reaction.removed");
-            assertThat(events).extracting(ChannelTopicTail.Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+            assertThat(events).extracting(TopicTail.Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
             JsonNode removed = events.get(6).envelope().get("data");
             assertThat(removed.get("id").asText()).isEqualTo(id);
             assertThat(removed.get("reactions").get(0).get("by").get(0).asText()).isEqualTo("user:bob");
@@ -202,11 +203,11 @@ class MessageApiTest {
 
         List<String> expected = List.of("message.created", "message.edited", "reaction.added", "reaction.removed",
                 "message.created", "message.deleted");
-        try (ChannelTopicTail tail = new ChannelTopicTail(topic(), t + "/channel")) {
+        try (TopicTail tail = new TopicTail(topic(), t + "/channel")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> tail.events().size() >= expected.size());
-            assertThat(tail.events()).extracting(ChannelTopicTail.Event::type).containsExactlyElementsOf(expected);
-            assertThat(tail.events()).extracting(ChannelTopicTail.Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-            assertThat(tail.events()).extracting(ChannelTopicTail.Event::origin).containsOnly("user:ada");
+            assertThat(tail.events()).extracting(TopicTail.Event::type).containsExactlyElementsOf(expected);
+            assertThat(tail.events()).extracting(TopicTail.Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(tail.events()).extracting(TopicTail.Event::origin).containsOnly("user:ada");
             assertThat(tail.events().get(4).envelope().get("data").get("seq").asLong()).isEqualTo(5);
             assertThat(tail.events().get(0).envelope().get("stream").asText()).isEqualTo("channel");
         }
@@ -264,9 +265,9 @@ class MessageApiTest {
         assertThat(replayJson.getBoolean("items[1].data.replyTo.deleted")).isTrue();
         assertThat(replayJson.getString("items[4].data.id")).isEqualTo(original);
 
-        try (ChannelTopicTail tail = new ChannelTopicTail(topic(), t + "/channel")) {
+        try (TopicTail tail = new TopicTail(topic(), t + "/channel")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> tail.events().size() >= 5);
-            ChannelTopicTail.Event deleted = tail.events().get(4);
+            TopicTail.Event deleted = tail.events().get(4);
             assertThat(deleted.type()).isEqualTo("message.deleted");
             assertThat(deleted.raw()).doesNotContain("swordfish");
             assertThat(deleted.envelope().get("data").get("deleted").asBoolean()).isTrue();
@@ -338,9 +339,9 @@ class MessageApiTest {
         String t = tenant();
         String ada = user(t, "ada");
         as(ada).post("/api/channel/typing").then().statusCode(204);
-        try (ChannelTopicTail tail = new ChannelTopicTail(kafka.topicNames().ephemeral(), t + "/channel")) {
+        try (TopicTail tail = new TopicTail(kafka.topicNames().ephemeral(), t + "/channel")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> !tail.events().isEmpty());
-            ChannelTopicTail.Event typing = tail.events().get(0);
+            TopicTail.Event typing = tail.events().get(0);
             assertThat(typing.type()).isEqualTo("typing");
             assertThat(typing.origin()).isEqualTo("user:ada");
             assertThat(typing.envelope().get("stream").asText()).isEqualTo("channel");

@@ -1,5 +1,6 @@
 package dev.parley.platform;
 
+import dev.parley.testing.TopicTail;
 import dev.parley.testing.EmbeddedKafka;
 import dev.parley.testing.ParleyTestResources;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,7 +29,7 @@ class RelayOutageTest {
         String token = ParleyTestResources.issuer().user("acme", "writer");
         // the topic exists and the relay is warm before the outage
         given().auth().oauth2(token).post("/api/test/burst?room=" + room + "&count=1").then().statusCode(200);
-        try (KafkaTail tail = new KafkaTail(StreamLogTest.TOPIC, key)) {
+        try (TopicTail tail = new TopicTail(StreamLogTest.TOPIC, key)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> tail.seqs().size() == 1);
         }
 
@@ -42,7 +43,7 @@ class RelayOutageTest {
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> unpublished(key) == 0);
-        try (KafkaTail tail = new KafkaTail(StreamLogTest.TOPIC, key)) {
+        try (TopicTail tail = new TopicTail(StreamLogTest.TOPIC, key)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> tail.seqs().size() >= 50);
             assertThat(tail.seqs()).isEqualTo(LongStream.rangeClosed(1, 50).boxed().toList());
         }

@@ -1,5 +1,6 @@
 package dev.parley.platform;
 
+import dev.parley.testing.TopicTail;
 import dev.parley.testing.ParleyTestResources;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -59,7 +60,7 @@ class StreamLogTest {
             }
             assertThat(stored).isEqualTo(expected);
         }
-        try (KafkaTail tail = new KafkaTail(TOPIC, key)) {
+        try (TopicTail tail = new TopicTail(TOPIC, key)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> tail.seqs().size() >= 4000);
             assertThat(tail.seqs()).isEqualTo(expected);
         }

@@ -134,11 +134,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static String clusterIdFor(Path dir) {
-        // Stable per directory so a restart reuses the formatted storage.
-        UUID uuid = UUID.nameUUIDFromBytes(dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
-        byte[] bytes = java.nio.ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /**
+     * A cluster id that is stable per directory (so a restart reuses the formatted storage). Like Kafka's own
+     * {@code Uuid.randomUuid()}, it never starts with '-': the format tool's argument parser would take such an id for
+     * an option (1 directory in 64 failed to format before this).
+     */
+    static String clusterIdFor(Path dir) {
+        String seed = dir.toAbsolutePath().toString();
+        while (true) {
+            UUID uuid = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = java.nio.ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            if (!id.startsWith("-")) {
+                return id;
+            }
+            seed = seed + "/";
+        }
     }
 }
