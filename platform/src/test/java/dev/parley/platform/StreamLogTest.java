@@ -40,9 +40,16 @@ class StreamLogTest {
         try {
             List<CompletableFuture<Integer>> writers = new ArrayList<>();
             for (int w = 0; w < 8; w++) {
-                writers.add(CompletableFuture.supplyAsync(() -> given().auth().oauth2(token("acme"))
-                        .post("/api/test/burst?room=" + room + "&count=500")
-                        .then().statusCode(200).extract().as(Integer.class), pool));
+                // each writer appends 500 events, 50 per request (each event its own transaction)
+                writers.add(CompletableFuture.supplyAsync(() -> {
+                    int written = 0;
+                    for (int request = 0; request < 10; request++) {
+                        written += given().auth().oauth2(token("acme"))
+                                .post("/api/test/burst?room=" + room + "&count=50")
+                                .then().statusCode(200).extract().as(Integer.class);
+                    }
+                    return written;
+                }, pool));
             }
             for (CompletableFuture<Integer> writer : writers) {
                 assertThat(writer.get()).isEqualTo(500);
