@@ -13,6 +13,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -77,12 +78,17 @@ final class ParleyTarget implements Target {
             ObjectNode body = JSON.createObjectNode();
             body.put("name", runId + "-" + r);
             ArrayNode members = body.putArray("members");
+            List<String> refs = new ArrayList<>();
             for (int i = 0; i < subsPerRoom; i++) {
-                members.add("user:" + subUser(r, i));
+                refs.add("user:" + subUser(r, i));
             }
             for (int i = 1; i < postersPerRoom; i++) {
-                members.add("user:" + postUser(r, i));
+                refs.add("user:" + postUser(r, i));
             }
+            // a create with thousands of members is one long transaction; beyond 1,000 the rest are added one by one
+            refs.subList(0, Math.min(INITIAL_MEMBERS, refs.size())).forEach(members::add);
+            List<String> later = refs.size() > INITIAL_MEMBERS ? refs.subList(INITIAL_MEMBERS, refs.size()) : List.of();
+            lateMembers.put(r, later);
             batch.add(request(HttpMethod.POST, "/api/agent-rooms", token(postUser(r, 0)), body.toString())
                     .map(resp -> {
                         roomIds[room] = resp.get("id").asText();
@@ -94,7 +100,22 @@ final class ParleyTarget implements Target {
             }
         }
         await(Future.all(batch), 120);
+        for (Map.Entry<Integer, List<String>> e : lateMembers.entrySet()) {
+            List<Future<?>> adds = new ArrayList<>();
+            for (String ref : e.getValue()) {
+                adds.add(request(HttpMethod.POST, "/api/agent-rooms/" + roomIds[e.getKey()] + "/members",
+                        token(postUser(e.getKey(), 0)), "{\"ref\":\"" + ref + "\"}"));
+                if (adds.size() >= 20) {
+                    await(Future.all(adds), 120);
+                    adds.clear();
+                }
+            }
+            await(Future.all(adds), 120);
+        }
     }
+
+    private static final int INITIAL_MEMBERS = 1000;
+    private final Map<Integer, List<String>> lateMembers = new java.util.TreeMap<>();
 
     String token(String user) {
         return tokens.get(user);
