@@ -53,8 +53,8 @@ final class PresenceChurn {
             users.add(prefix + i);
         }
         users.add("watcher");
-        ConcurrentHistogram online = new ConcurrentHistogram(600_000_000L, 3);
-        ConcurrentHistogram offline = new ConcurrentHistogram(600_000_000L, 3);
+        ConcurrentHistogram online = new ConcurrentHistogram(3);
+        ConcurrentHistogram offline = new ConcurrentHistogram(3);
         AtomicLongArray connectAt = new AtomicLongArray(members);
         AtomicLongArray closeAt = new AtomicLongArray(members);
         WebSocket[][] conns = new WebSocket[members][2];

@@ -152,7 +152,7 @@ final class ResumeStorm {
             dups += s.duplicates;
             reordered += s.reordered;
         }
-        Histogram resume = new Histogram(120_000_000L, 3);
+        Histogram resume = new Histogram(3);
         for (long t : resumedAt) {
             if (t > 0) {
                 resume.recordValue(Math.max(0, (t - killAt) / 1000));

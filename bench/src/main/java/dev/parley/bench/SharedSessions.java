@@ -51,9 +51,9 @@ final class SharedSessions {
         Stats stats = new Stats();
         ParleyTarget parley = new ParleyTarget(clients, "127.0.0.1", port, o.getOrDefault("tenant", "bench"), stack,
                 stats);
-        ConcurrentHistogram live = new ConcurrentHistogram(60_000_000L, 3);
-        ConcurrentHistogram signal = new ConcurrentHistogram(60_000_000L, 3);
-        ConcurrentHistogram put = new ConcurrentHistogram(60_000_000L, 3);
+        ConcurrentHistogram live = new ConcurrentHistogram(3);
+        ConcurrentHistogram signal = new ConcurrentHistogram(3);
+        ConcurrentHistogram put = new ConcurrentHistogram(3);
         LongAdder liveReceived = new LongAdder();
         LongAdder signalReceived = new LongAdder();
         LongAdder putsOk = new LongAdder();

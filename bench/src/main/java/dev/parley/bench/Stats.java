@@ -9,8 +9,8 @@ import org.HdrHistogram.Histogram;
 /** Counters and latency histograms of one run (microseconds). Deliveries count only inside the window. */
 final class Stats {
 
-    final ConcurrentHistogram deliver = new ConcurrentHistogram(60_000_000L, 3);
-    final ConcurrentHistogram post = new ConcurrentHistogram(60_000_000L, 3);
+    final ConcurrentHistogram deliver = new ConcurrentHistogram(3);
+    final ConcurrentHistogram post = new ConcurrentHistogram(3);
     final LongAdder deliveredTotal = new LongAdder();
     final LongAdder deliveredInWindow = new LongAdder();
     final LongAdder postsOk = new LongAdder();
