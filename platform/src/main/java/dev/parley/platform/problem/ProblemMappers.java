@@ -52,10 +52,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response mapping(JsonMappingException e) {
-        for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
-            if (cause instanceof JsonParseException || cause instanceof CharConversionException) {
-                return response(400, ErrorCodes.MALFORMED_JSON, "the body is not valid JSON in UTF-8");
-            }
+        Response fromCause = fromCause(e);
+        if (fromCause != null) {
+            return fromCause;
         }
         if (e.getOriginalMessage() != null && e.getOriginalMessage().contains("Invalid UTF-8")) {
             return response(400, ErrorCodes.MALFORMED_JSON, "the body is not valid UTF-8");
@@ -135,7 +134,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response client(ClientErrorException e) {
-        Response fromCause = fromJsonCause(e);
+        Response fromCause = fromCause(e);
         if (fromCause != null) {
             return fromCause;
         }
@@ -150,7 +149,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
-        Response fromCause = fromJsonCause(e);
+        Response fromCause = fromCause(e);
         if (fromCause != null) {
             return fromCause;
         }
@@ -164,26 +163,26 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof ProblemException p) {
-                return problem(p);
-            }
-            cause = cause.getCause();
-        }
-        if (cause instanceof ProblemException p) {
+        if (e instanceof ProblemException p) {
             return problem(p);
         }
-        if (cause instanceof JsonParseException p) {
-            return malformed(p);
+        Response fromCause = fromCause(e);
+        if (fromCause != null) {
+            return fromCause;
         }
         LOG.error("request failed", e);
         return response(500, ErrorCodes.INTERNAL, "internal error");
     }
 
-    /** The JSON reader wraps Jackson's errors in a 400; answer what the cause says. */
-    private Response fromJsonCause(Throwable e) {
+    /**
+     * The one walk down a wrapped exception's causes (the JSON reader wraps Jackson's errors, reactive pipelines wrap
+     * ours): a problem or a JSON error anywhere in the chain decides the answer; null when none does.
+     */
+    private Response fromCause(Throwable e) {
         for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
+            if (cause instanceof ProblemException p) {
+                return problem(p);
+            }
             if (cause instanceof JsonParseException p) {
                 return malformed(p);
             }
