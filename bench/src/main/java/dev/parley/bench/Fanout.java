@@ -90,10 +90,11 @@ final class Fanout {
         }
         long t1 = System.nanoTime();
         // WebSocket subscribers first: their `subscribed` frame tells the head the SSE ones resume after.
-        connectAll(target, subs.stream().filter(s -> !s.sse).toList());
-        connectAll(target, subs.stream().filter(s -> s.sse).toList());
+        stats.subscribeRetries = connectAll(target, subs.stream().filter(s -> !s.sse).toList())
+                + connectAll(target, subs.stream().filter(s -> s.sse).toList());
         double connect = (System.nanoTime() - t1) / 1e9;
-        log("%s/%s: %d subscribers connected in %.1f s", p.workload(), target.name(), subs.size(), connect);
+        log("%s/%s: %d subscribers connected in %.1f s (%d retries)", p.workload(), target.name(), subs.size(),
+                connect, stats.subscribeRetries);
 
         AtomicLongArray maxSeq = new AtomicLongArray(p.rooms());
         AtomicInteger inFlight = new AtomicInteger();
@@ -209,15 +210,38 @@ final class Fanout {
         });
     }
 
-    static void connectAll(Target target, List<Sub> subs) throws Exception {
+    /**
+     * Connects in batches of 100. A refused subscription (an owner answering 503 under the load of the others) is
+     * retried after 200–700 ms, as a real client would, up to 10 times; returns how many retries it took.
+     */
+    static int connectAll(Target target, List<Sub> subs) throws Exception {
         int batch = 100;
+        int retries = 0;
         for (int i = 0; i < subs.size(); i += batch) {
-            List<Future<Void>> fs = new ArrayList<>();
-            for (Sub s : subs.subList(i, Math.min(subs.size(), i + batch))) {
-                fs.add(target.connect(s));
+            List<Sub> todo = subs.subList(i, Math.min(subs.size(), i + batch));
+            for (int attempt = 0; !todo.isEmpty(); attempt++) {
+                List<Future<Void>> fs = new ArrayList<>();
+                for (Sub s : todo) {
+                    fs.add(target.connect(s));
+                }
+                ParleyTarget.await(Future.join(fs).otherwiseEmpty(), 180);
+                List<Sub> failed = new ArrayList<>();
+                for (int j = 0; j < todo.size(); j++) {
+                    if (fs.get(j).failed()) {
+                        if (attempt == 10) {
+                            throw new IllegalStateException("subscribing failed 10 times: " + fs.get(j).cause());
+                        }
+                        failed.add(todo.get(j));
+                    }
+                }
+                retries += failed.size();
+                if (!failed.isEmpty()) {
+                    Thread.sleep(200 + java.util.concurrent.ThreadLocalRandom.current().nextInt(500));
+                }
+                todo = failed;
             }
-            ParleyTarget.await(Future.all(fs), 180);
         }
+        return retries;
     }
 
     static void log(String format, Object... args) {

@@ -205,6 +205,8 @@ final class ParleyTarget implements Target {
                             }
                             ready.tryComplete();
                         } else if (text.startsWith("{\"op\":\"error\"")) {
+                            sub.open = false;
+                            ws.close();
                             ready.tryFail(text);
                         }
                         return;

@@ -132,7 +132,8 @@ final class Report {
                 + (!r.target().equals("socket.io") && r.params().sse() ? " (half SSE, half WS)" : " (all WS)")));
         rows.add(List.of("posts/s offered", f0(r.params().postsPerSecond())));
         rows.add(List.of("window", f1(r.windowSeconds()) + " s (after " + r.params().warmupSeconds() + " s warm-up)"));
-        rows.add(List.of("setup / connect", f1(r.setupSeconds()) + " s / " + f1(r.connectSeconds()) + " s"));
+        rows.add(List.of("setup / connect (subscribe retries)", f1(r.setupSeconds()) + " s / "
+                + f1(r.connectSeconds()) + " s (" + r.stats().subscribeRetries + ")"));
         rows.add(List.of("posts 201 in window", r.postsInWindow() + " (" + f0(r.postsInWindow() / r.windowSeconds())
                 + "/s); errors " + r.postErrors()));
         rows.add(List.of("deliveries in window", r.deliveriesInWindow() + " (" + f0(r.deliveriesPerSecond()) + "/s)"));

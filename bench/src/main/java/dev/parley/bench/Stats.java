@@ -16,6 +16,8 @@ final class Stats {
     final LongAdder postsOk = new LongAdder();
     final LongAdder postsInWindow = new LongAdder();
     final Map<String, LongAdder> postErrors = new ConcurrentHashMap<>();
+    /** Subscriptions refused (503) during the connect phase and retried. */
+    volatile int subscribeRetries;
     volatile long windowStart = Long.MAX_VALUE;
     volatile long windowEnd = Long.MAX_VALUE;
 

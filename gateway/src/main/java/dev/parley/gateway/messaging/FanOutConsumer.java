@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -108,8 +109,16 @@ public class FanOutConsumer {
                 healthy = true;
                 long lagAt = 0;
                 while (running) {
-                    for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(200))) {
-                        handle(record, presenceChanges);
+                    ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
+                    if (!records.isEmpty()) {
+                        List<OutboundEvent> events = new ArrayList<>(records.count());
+                        for (ConsumerRecord<String, byte[]> record : records) {
+                            OutboundEvent event = event(record, presenceChanges);
+                            if (event != null) {
+                                events.add(event);
+                            }
+                        }
+                        streams.dispatch(events);
                     }
                     long now = System.currentTimeMillis();
                     if (now - lagAt > 1000) {
@@ -138,17 +147,18 @@ public class FanOutConsumer {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record, String presenceChanges) {
+    /** The record as an outbound event, or null when it is not one (no key or value, unreadable). */
+    private static OutboundEvent event(ConsumerRecord<String, byte[]> record, String presenceChanges) {
         String key = record.key();
         byte[] value = record.value();
         if (key == null || value == null) {
-            return;
+            return null;
         }
         try {
             if (record.topic().equals(presenceChanges)) {
                 int slash = key.indexOf('/');
                 if (slash <= 0) {
-                    return;
+                    return null;
                 }
                 key = key.substring(0, slash) + "/presence";
             }
@@ -164,9 +174,10 @@ public class FanOutConsumer {
                 }
             }
             String origin = KafkaHeaders.get(record.headers(), KafkaHeaders.ORIGIN);
-            streams.dispatch(new OutboundEvent(key, seq, type, origin, value));
+            return new OutboundEvent(key, seq, type, origin, value);
         } catch (RuntimeException e) {
             LOG.debugf("skipping an unreadable record on %s: %s", record.topic(), e.toString());
+            return null;
         }
     }
 }

@@ -17,11 +17,15 @@ final class SseConnection extends Connection {
 
     private final HttpServerResponse response;
     private final Streams streams;
+    /** Unflushed writes of live events, or null where Vert.x has to write them (ADR 0016). */
+    private final ChannelWriter writer;
     private long keepAliveTimer = -1;
 
-    SseConnection(TokenVerifier.Verified auth, Context context, HttpServerResponse response, Streams streams) {
+    SseConnection(TokenVerifier.Verified auth, Context context, HttpServerResponse response, ChannelWriter writer,
+                  Streams streams) {
         super(auth, context);
         this.response = response;
+        this.writer = writer;
         this.streams = streams;
     }
 
@@ -46,9 +50,19 @@ final class SseConnection extends Connection {
 
     @Override
     protected void writeShared(OutboundEvent event) {
-        if (!isClosed()) {
+        if (isClosed()) {
+            return;
+        }
+        if (writer != null) {
+            writer.write(event.sseChunk().duplicate());
+        } else {
             response.write(event.sse());
         }
+    }
+
+    @Override
+    protected boolean flush() {
+        return writer != null && writer.flush();
     }
 
     @Override

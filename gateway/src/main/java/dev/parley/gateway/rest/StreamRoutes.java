@@ -189,7 +189,8 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
                     return;
                 }
                 TokenVerifier.Verified auth = admitted.result();
-                SseConnection connection = new SseConnection(auth, context, ctx.response(), streams);
+                SseConnection connection = new SseConnection(auth, context, ctx.response(),
+                        ChannelWriter.sse(ctx.request()), streams);
                 ctx.response().closeHandler(v -> context.runOnContext(x -> {
                     connection.cancelTimer();
                     streams.closed(connection);
@@ -259,7 +260,8 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
                 }
                 ServerWebSocket socket = upgraded.result();
                 socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, config.outboundBuffer().asLongValue()));
-                WsConnection connection = new WsConnection(auth, context, socket, streams);
+                WsConnection connection = new WsConnection(auth, context, socket, ChannelWriter.webSocket(request),
+                        streams);
                 socket.closeHandler(v -> context.runOnContext(x -> streams.closed(connection)));
                 socket.exceptionHandler(e -> context.runOnContext(x -> connection.close(CloseCodes.GOING_AWAY,
                         "error")));

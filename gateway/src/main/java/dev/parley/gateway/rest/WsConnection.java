@@ -16,10 +16,14 @@ final class WsConnection extends Connection {
 
     private final ServerWebSocket socket;
     private final Streams streams;
+    /** Unflushed writes of live events, or null where Vert.x has to write them (ADR 0016). */
+    private final ChannelWriter writer;
 
-    WsConnection(TokenVerifier.Verified auth, Context context, ServerWebSocket socket, Streams streams) {
+    WsConnection(TokenVerifier.Verified auth, Context context, ServerWebSocket socket, ChannelWriter writer,
+                 Streams streams) {
         super(auth, context);
         this.socket = socket;
+        this.writer = writer;
         this.streams = streams;
     }
 
@@ -30,9 +34,19 @@ final class WsConnection extends Connection {
 
     @Override
     protected void writeShared(OutboundEvent event) {
-        if (!isClosed()) {
+        if (isClosed() || socket.isClosed()) {
+            return;
+        }
+        if (writer != null) {
+            writer.write(event.wsFrame().duplicate());
+        } else {
             socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, event.ws().duplicate(), true));
         }
+    }
+
+    @Override
+    protected boolean flush() {
+        return writer != null && writer.flush();
     }
 
     @Override

@@ -69,8 +69,14 @@ public abstract class Connection {
     /** {@code ws} or {@code sse} (metric tag). */
     public abstract String transport();
 
-    /** Writes one live event (shared bytes). */
+    /**
+     * Writes one live event (shared bytes), possibly without flushing it: whoever writes live events flushes the
+     * connection with {@link #flush()} once it has written all it had (ADR 0016).
+     */
     protected abstract void writeShared(OutboundEvent event);
+
+    /** Sends what {@link #writeShared} left unflushed; true when something was flushed. */
+    protected abstract boolean flush();
 
     /** Writes one envelope read from an owner (latest values, replay). */
     protected abstract void writeEnvelope(JsonNode envelope);

@@ -15,15 +15,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -220,23 +224,73 @@ public class Streams {
         return key.value();
     }
 
-    /** From the fan-out consumer thread: hand one event to every subscription of its key, on their contexts. */
-    public void dispatch(OutboundEvent event) {
-        Set<Subscription> subs = byKey.get(event.key());
-        if (subs == null || subs.isEmpty()) {
-            return;
+    /**
+     * From the fan-out consumer thread, once per poll: hands every event to every subscription of its key. The
+     * deliveries are grouped by event loop, so each loop runs one task that writes them in poll order and then
+     * flushes each connection once: a burst costs one {@code write(2)} per connection, not one per event, and no
+     * task is queued per subscriber (ADR 0016).
+     */
+    public void dispatch(List<OutboundEvent> events) {
+        Map<ContextInternal, Delivery> byLoop = new IdentityHashMap<>();
+        for (OutboundEvent event : events) {
+            Set<Subscription> subs = byKey.get(event.key());
+            if (subs == null) {
+                continue;
+            }
+            for (Subscription s : subs) {
+                ContextInternal loop = ((ContextInternal) s.connection().context()).unwrap();
+                Delivery delivery = byLoop.get(loop);
+                if (delivery == null) {
+                    delivery = new Delivery();
+                    byLoop.put(loop, delivery);
+                }
+                delivery.add(s, event);
+            }
         }
-        for (Subscription s : subs) {
-            s.connection().context().runOnContext(v -> s.onLive(event));
+        byLoop.forEach(ContextInternal::runOnContext);
+    }
+
+    /** One poll's live events for the subscriptions of one event loop (runs on that loop). */
+    private final class Delivery implements Handler<Void> {
+
+        private final List<Subscription> subscriptions = new ArrayList<>();
+        private final List<OutboundEvent> events = new ArrayList<>();
+
+        void add(Subscription subscription, OutboundEvent event) {
+            subscriptions.add(subscription);
+            events.add(event);
+        }
+
+        @Override
+        public void handle(Void ignored) {
+            for (int i = 0; i < subscriptions.size(); i++) {
+                subscriptions.get(i).onLive(events.get(i));
+            }
+            for (Subscription s : subscriptions) {
+                flush(s.connection());
+            }
+            long now = System.currentTimeMillis();
+            OutboundEvent previous = null;
+            for (OutboundEvent event : events) {
+                long at = event.atMillis();
+                if (event != previous && at > 0) {
+                    latency.record(Math.max(0, now - at), TimeUnit.MILLISECONDS);
+                }
+                previous = event;
+            }
         }
     }
 
-    void written(Connection connection, OutboundEvent event) {
+    void written(Connection connection) {
         ("ws".equals(connection.transport()) ? wsFanned : sseFanned).increment();
-        long at = event.atMillis();
-        if (at > 0) {
-            latency.record(Math.max(0, System.currentTimeMillis() - at), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends what the connection holds unflushed; a connection whose buffer is over its bound is too slow. */
+    void flush(Connection connection) {
+        if (connection.isClosed()) {
+            return;
         }
+        connection.flush();
         if (connection.overflowing()) {
             slowConsumer(connection);
         }

@@ -131,7 +131,7 @@ public final class Subscription {
 
     private void write(OutboundEvent event) {
         connection.writeShared(event);
-        streams.written(connection, event);
+        streams.written(connection);
     }
 
     /** Fills from the owner's log everything after {@link #last} up to its head, then drains the live buffer. */
@@ -202,9 +202,11 @@ public final class Subscription {
                 }));
     }
 
+    /** Delivers the buffered live tail, then flushes (live writes are left unflushed, ADR 0016). */
     private void drain() {
         while (!pending.isEmpty() && !catchingUp && !ended()) {
             deliver(pending.pollFirst());
         }
+        streams.flush(connection);
     }
 }
