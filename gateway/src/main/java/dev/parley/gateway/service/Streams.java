@@ -22,12 +22,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +50,8 @@ public class Streams {
     private final Map<String, Set<Subscription>> byKey = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> perMember = new ConcurrentHashMap<>();
+    /** Delivery queues by event loop (base context); touched by the fan-out consumer thread only. */
+    private final Map<ContextInternal, LoopQueue> loops = new IdentityHashMap<>();
     private final AtomicInteger wsOpen = new AtomicInteger();
     private final AtomicInteger sseOpen = new AtomicInteger();
     private final AtomicInteger subscriptionCount = new AtomicInteger();
@@ -226,12 +232,13 @@ public class Streams {
 
     /**
      * From the fan-out consumer thread, once per poll: hands every event to every subscription of its key. The
-     * deliveries are grouped by event loop, so each loop runs one task that writes them in poll order and then
-     * flushes each connection once: a burst costs one {@code write(2)} per connection, not one per event, and no
+     * deliveries are grouped by event loop and queued there; a loop drains everything queued in one task, writing in
+     * poll order and then flushing each connection once. So a burst, or a loop still busy with the previous poll,
+     * costs one {@code write(2)} per connection rather than one per event, an idle loop delivers at once, and no
      * task is queued per subscriber (ADR 0016).
      */
     public void dispatch(List<OutboundEvent> events) {
-        Map<ContextInternal, Delivery> byLoop = new IdentityHashMap<>();
+        Map<LoopQueue, Delivery> byLoop = new IdentityHashMap<>();
         for (OutboundEvent event : events) {
             Set<Subscription> subs = byKey.get(event.key());
             if (subs == null) {
@@ -239,19 +246,47 @@ public class Streams {
             }
             for (Subscription s : subs) {
                 ContextInternal loop = ((ContextInternal) s.connection().context()).unwrap();
-                Delivery delivery = byLoop.get(loop);
-                if (delivery == null) {
-                    delivery = new Delivery();
-                    byLoop.put(loop, delivery);
-                }
-                delivery.add(s, event);
+                LoopQueue queue = loops.computeIfAbsent(loop, LoopQueue::new);
+                byLoop.computeIfAbsent(queue, q -> new Delivery()).add(s, event);
             }
         }
-        byLoop.forEach(ContextInternal::runOnContext);
+        byLoop.forEach(LoopQueue::offer);
     }
 
-    /** One poll's live events for the subscriptions of one event loop (runs on that loop). */
-    private final class Delivery implements Handler<Void> {
+    /** Live deliveries waiting for one event loop; at most one drain task is scheduled at a time. */
+    private final class LoopQueue implements Handler<Void> {
+
+        private final ContextInternal loop;
+        private final Queue<Delivery> queued = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+
+        LoopQueue(ContextInternal loop) {
+            this.loop = loop;
+        }
+
+        void offer(Delivery delivery) {
+            queued.add(delivery);
+            if (scheduled.compareAndSet(false, true)) {
+                loop.runOnContext(this);
+            }
+        }
+
+        @Override
+        public void handle(Void ignored) {
+            scheduled.set(false);
+            Set<Connection> written = Collections.newSetFromMap(new IdentityHashMap<>());
+            long now = System.currentTimeMillis();
+            for (Delivery d = queued.poll(); d != null; d = queued.poll()) {
+                d.deliver(written, now);
+            }
+            for (Connection c : written) {
+                flush(c);
+            }
+        }
+    }
+
+    /** One poll's live events for the subscriptions on one event loop, in poll order. */
+    private final class Delivery {
 
         private final List<Subscription> subscriptions = new ArrayList<>();
         private final List<OutboundEvent> events = new ArrayList<>();
@@ -261,20 +296,15 @@ public class Streams {
             events.add(event);
         }
 
-        @Override
-        public void handle(Void ignored) {
-            for (int i = 0; i < subscriptions.size(); i++) {
-                subscriptions.get(i).onLive(events.get(i));
-            }
-            for (Subscription s : subscriptions) {
-                flush(s.connection());
-            }
-            long now = System.currentTimeMillis();
+        void deliver(Set<Connection> written, long now) {
             OutboundEvent previous = null;
-            for (OutboundEvent event : events) {
-                long at = event.atMillis();
-                if (event != previous && at > 0) {
-                    latency.record(Math.max(0, now - at), TimeUnit.MILLISECONDS);
+            for (int i = 0; i < subscriptions.size(); i++) {
+                Subscription s = subscriptions.get(i);
+                OutboundEvent event = events.get(i);
+                s.onLive(event);
+                written.add(s.connection());
+                if (event != previous && event.atMillis() > 0) {
+                    latency.record(Math.max(0, now - event.atMillis()), TimeUnit.MILLISECONDS);
                 }
                 previous = event;
             }
