@@ -33,6 +33,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The gateway's stream hub: which connection is subscribed to which stream key, the per-member connection cap,
@@ -50,6 +52,11 @@ public class Streams {
     private final Map<String, Set<Subscription>> byKey = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> perMember = new ConcurrentHashMap<>();
+    /** Polls one event loop drains before it flushes and returns to its sockets. */
+    private static final int MAX_POLLS_PER_DRAIN = 16;
+    /** Deliveries queued on all loops above which the fan-out consumer waits (lag stays in Kafka). */
+    private static final long MAX_QUEUED_DELIVERIES = 1_000_000;
+    private final AtomicLong queuedDeliveries = new AtomicLong();
     /** Delivery queues by event loop (base context); touched by the fan-out consumer thread only. */
     private final Map<ContextInternal, LoopQueue> loops = new IdentityHashMap<>();
     private final AtomicInteger wsOpen = new AtomicInteger();
@@ -238,6 +245,10 @@ public class Streams {
      * task is queued per subscriber (ADR 0016).
      */
     public void dispatch(List<OutboundEvent> events) {
+        // the loops are behind: let the lag build up in Kafka, not in memory
+        while (queuedDeliveries.get() > MAX_QUEUED_DELIVERIES) {
+            LockSupport.parkNanos(1_000_000);
+        }
         Map<LoopQueue, Delivery> byLoop = new IdentityHashMap<>();
         for (OutboundEvent event : events) {
             Set<Subscription> subs = byKey.get(event.key());
@@ -265,22 +276,29 @@ public class Streams {
         }
 
         void offer(Delivery delivery) {
+            queuedDeliveries.addAndGet(delivery.size());
             queued.add(delivery);
             if (scheduled.compareAndSet(false, true)) {
                 loop.runOnContext(this);
             }
         }
 
+        /** Drains a bounded number of polls (the loop must get back to its sockets), flushes, and goes again. */
         @Override
         public void handle(Void ignored) {
             scheduled.set(false);
             Set<Connection> written = Collections.newSetFromMap(new IdentityHashMap<>());
             long now = System.currentTimeMillis();
-            for (Delivery d = queued.poll(); d != null; d = queued.poll()) {
+            Delivery d;
+            for (int polls = 0; polls < MAX_POLLS_PER_DRAIN && (d = queued.poll()) != null; polls++) {
                 d.deliver(written, now);
+                queuedDeliveries.addAndGet(-d.size());
             }
             for (Connection c : written) {
                 flush(c);
+            }
+            if (!queued.isEmpty() && scheduled.compareAndSet(false, true)) {
+                loop.runOnContext(this);
             }
         }
     }
@@ -294,6 +312,10 @@ public class Streams {
         void add(Subscription subscription, OutboundEvent event) {
             subscriptions.add(subscription);
             events.add(event);
+        }
+
+        int size() {
+            return events.size();
         }
 
         void deliver(Set<Connection> written, long now) {
