@@ -74,6 +74,7 @@ final class Capacity {
         AtomicLong firstDelivery = new AtomicLong(Long.MAX_VALUE);
         AtomicLong lastDelivery = new AtomicLong();
         AtomicInteger delivered = new AtomicInteger();
+        AtomicInteger resubscribes = new AtomicInteger();
         AtomicLong sentAt = new AtomicLong(Long.MAX_VALUE);
         List<Long> timers = new ArrayList<>();
         String failure = null;
@@ -95,9 +96,16 @@ final class Capacity {
                             open.decrementAndGet();
                             closedByServer.incrementAndGet();
                         });
+                        AtomicInteger attempts = new AtomicInteger();
                         ws.textMessageHandler(text -> {
                             if (text.startsWith("{\"op\":\"subscribed\"")) {
                                 ready.tryComplete();
+                            } else if (text.startsWith("{\"op\":\"error\"") && text.contains("service.unavailable")
+                                    && attempts.incrementAndGet() <= 10) {
+                                // the owner answered too slowly under the ramp: subscribe again, as a client would
+                                resubscribes.incrementAndGet();
+                                vertx.setTimer(200 + ThreadLocalRandom.current().nextInt(500), t -> ws
+                                        .writeTextMessage("{\"op\":\"subscribe\",\"stream\":\"channel\"}"));
                             } else if (text.startsWith("{\"op\":\"error\"")) {
                                 ready.tryFail(text);
                             } else if (text.contains("message.created") && text.contains("b3-broadcast")) {
@@ -159,6 +167,7 @@ final class Capacity {
                     List.of("connections asked / open", target + " / " + n + (failure == null ? "" : " (stopped: "
                             + failure.replace('|', '/') + ")")),
                     List.of("ramp time", String.format("%.1f s (%.0f connections/s)", rampS, n / rampS)),
+                    List.of("subscribes retried after a 503 from the owner", String.valueOf(resubscribes.get())),
                     List.of("gateway fds before / after", fd0 + " / " + fd1),
                     List.of("heap before / after (after full GC)", mb(heap0) + " / " + mb(heap1)),
                     List.of("RSS before / after", Report.mib(rss0) + " / " + Report.mib(rss1)),
@@ -183,9 +192,10 @@ final class Capacity {
             report.table(List.of("target", "goal", "measured", "met"), List.of(
                     List.of("idle connections on one gateway", "19,500", String.valueOf(n), Bench.yes(n >= 19_500)),
                     List.of("heap + RSS growth per connection", "≤ 10 KiB", String.format("%.2f KiB",
-                            (perConnHeap + perConnRss) / 1024), Bench.yes(perConnHeap + perConnRss <= 10 * 1024)),
+                            (perConnHeap + perConnRss) / 1024), Bench.yes(n >= 19_500
+                            && perConnHeap + perConnRss <= 10 * 1024)),
                     List.of("keep-alive CPU", "≤ 3 % of a core", String.format("%.2f %%", keepAliveCores * 100),
-                            Bench.yes(keepAliveCores <= 0.03))));
+                            Bench.yes(n >= 19_500 && keepAliveCores <= 0.03))));
             Path file = report.write(reports, o.getOrDefault("label", "b3-" + n + "connections"));
             System.out.println(report);
             System.out.println("report: " + file);
