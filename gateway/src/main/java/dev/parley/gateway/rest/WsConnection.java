@@ -14,6 +14,8 @@ import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 /** A multiplexed WebSocket ({@code /api/ws}, subprotocol {@code parley.v1}). */
 final class WsConnection extends Connection {
 
+    private static final String PONG = "{\"op\":\"pong\"}";
+
     private final ServerWebSocket socket;
     private final Streams streams;
     /** Unflushed writes of live events, or null where Vert.x has to write them (ADR 0016). */
@@ -60,6 +62,13 @@ final class WsConnection extends Connection {
     public void writeControl(JsonNode frame) {
         if (!isClosed()) {
             socket.writeTextMessage(Json.string(frame));
+        }
+    }
+
+    /** Answers a {@code ping} (API.md §2). */
+    void pong() {
+        if (!isClosed()) {
+            socket.writeTextMessage(PONG);
         }
     }
 
