@@ -3,6 +3,7 @@ package dev.parley.platform.streamlog;
 import dev.parley.events.Envelope;
 import dev.parley.events.Json;
 import dev.parley.events.StreamKey;
+import dev.parley.platform.sql.SessionSql;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -40,13 +41,13 @@ public class StreamLog {
 
     /** Moves each stream's head by its count (new streams start at 0), in key order; answers the new heads. */
     private static final String MOVE_HEADS = "INSERT INTO stream_head (stream_key, head) "
-            + "SELECT k, n FROM unnest(CAST(?1 AS text[]), CAST(?2 AS bigint[])) AS t(k, n) ORDER BY k "
+            + "SELECT k, n FROM unnest(CAST($1 AS text[]), CAST($2 AS bigint[])) AS t(k, n) ORDER BY k "
             + "ON CONFLICT (stream_key) DO UPDATE SET head = stream_head.head + excluded.head "
             + "RETURNING stream_key, head";
 
     private static final String INSERT_EVENTS = "WITH logged AS (INSERT INTO stream_log "
-            + "(stream_key, seq, type, at, envelope, origin) SELECT k, s, t, ?4, e, o FROM unnest(CAST(?1 AS text[]), "
-            + "CAST(?2 AS bigint[]), CAST(?3 AS text[]), CAST(?5 AS text[]), CAST(?6 AS text[])) AS x(k, s, t, e, o) "
+            + "(stream_key, seq, type, at, envelope, origin) SELECT k, s, t, $4, e, o FROM unnest(CAST($1 AS text[]), "
+            + "CAST($2 AS bigint[]), CAST($3 AS text[]), CAST($5 AS text[]), CAST($6 AS text[])) AS x(k, s, t, e, o) "
             + "RETURNING seq) SELECT count(*) FROM logged, pg_notify('" + NOTIFY_CHANNEL + "', '')";
 
     /**
@@ -78,8 +79,8 @@ public class StreamLog {
 
     /**
      * Appends events to one or several streams in one go (a room's initial members, a message and its inbox
-     * deliveries). Within a stream the events get consecutive seqs in list order. Answers the envelopes in list
-     * order.
+     * deliveries). Within a stream the events get consecutive seqs in list order; the data functions are called in
+     * list order too (a later event may carry what an earlier one produced). Answers the envelopes in list order.
      */
     public Uni<List<Envelope>> append(List<Event> events) {
         if (events.isEmpty()) {
@@ -90,11 +91,10 @@ public class StreamLog {
             counts.merge(event.key().value(), 1L, Long::sum);
         }
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery(MOVE_HEADS, Object[].class)
-                .setParameter(1, counts.keySet().toArray(String[]::new))
-                .setParameter(2, counts.values().toArray(Long[]::new))
-                .getResultList()
+        // pending entity changes of the transaction go first, so they are not written while the heads are locked
+        return Panache.getSession().chain(session -> session.flush()
+                .chain(() -> SessionSql.rows(session, MOVE_HEADS, counts.keySet().toArray(String[]::new),
+                        counts.values().toArray(Long[]::new)))
                 .chain(heads -> {
                     // the first seq each stream hands out in this append
                     Map<String, Long> next = new HashMap<>();
@@ -121,14 +121,8 @@ public class StreamLog {
                         json[i] = Json.string(envelope);
                         origins[i] = event.origin();
                     }
-                    return session.createNativeQuery(INSERT_EVENTS, Long.class)
-                            .setParameter(1, keys)
-                            .setParameter(2, seqs)
-                            .setParameter(3, types)
-                            .setParameter(4, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                            .setParameter(5, json)
-                            .setParameter(6, origins)
-                            .getSingleResult()
+                    return SessionSql.rows(session, INSERT_EVENTS, keys, seqs, types,
+                                    OffsetDateTime.ofInstant(at, ZoneOffset.UTC), json, origins)
                             .replaceWith(envelopes);
                 }));
     }
