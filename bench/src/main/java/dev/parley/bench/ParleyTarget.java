@@ -85,10 +85,8 @@ final class ParleyTarget implements Target {
             for (int i = 1; i < postersPerRoom; i++) {
                 refs.add("user:" + postUser(r, i));
             }
-            // a create with thousands of members is one long transaction; beyond 1,000 the rest are added one by one
-            refs.subList(0, Math.min(INITIAL_MEMBERS, refs.size())).forEach(members::add);
-            List<String> later = refs.size() > INITIAL_MEMBERS ? refs.subList(INITIAL_MEMBERS, refs.size()) : List.of();
-            lateMembers.put(r, later);
+            // the whole roster in the create (rooms-service writes it in a few statements, ADR 0044)
+            refs.forEach(members::add);
             batch.add(request(HttpMethod.POST, "/api/agent-rooms", token(postUser(r, 0)), body.toString())
                     .map(resp -> {
                         roomIds[room] = resp.get("id").asText();
@@ -100,22 +98,7 @@ final class ParleyTarget implements Target {
             }
         }
         await(Future.all(batch), 120);
-        for (Map.Entry<Integer, List<String>> e : lateMembers.entrySet()) {
-            List<Future<?>> adds = new ArrayList<>();
-            for (String ref : e.getValue()) {
-                adds.add(request(HttpMethod.POST, "/api/agent-rooms/" + roomIds[e.getKey()] + "/members",
-                        token(postUser(e.getKey(), 0)), "{\"ref\":\"" + ref + "\"}"));
-                if (adds.size() >= 20) {
-                    await(Future.all(adds), 120);
-                    adds.clear();
-                }
-            }
-            await(Future.all(adds), 120);
-        }
     }
-
-    private static final int INITIAL_MEMBERS = 1000;
-    private final Map<Integer, List<String>> lateMembers = new java.util.TreeMap<>();
 
     String token(String user) {
         return tokens.get(user);

@@ -74,6 +74,57 @@ class StreamLogTest {
     }
 
     @Test
+    void multiStreamAppendsInEitherOrderNeitherDeadlockNorLeaveGaps() throws Exception {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<Integer>> writers = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                // half the writers name a first, half b first: the heads are still locked in one order
+                String query = w % 2 == 0 ? "first=" + a + "&second=" + b : "first=" + b + "&second=" + a;
+                writers.add(CompletableFuture.supplyAsync(() -> {
+                    int written = 0;
+                    for (int request = 0; request < 10; request++) {
+                        written += given().auth().oauth2(token("acme"))
+                                .post("/api/test/batch?" + query + "&count=20")
+                                .then().statusCode(200).extract().as(Integer.class);
+                    }
+                    return written;
+                }, pool));
+            }
+            for (CompletableFuture<Integer> writer : writers) {
+                assertThat(writer.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<Long> expected = LongStream.rangeClosed(1, 800).boxed().toList();
+        for (UUID room : List.of(a, b)) {
+            String key = "acme/room:" + room;
+            try (Connection c = ParleyTestResources.postgres().connect("platform");
+                 ResultSet rs = c.createStatement().executeQuery("SELECT seq, envelope FROM stream_log "
+                         + "WHERE stream_key = '" + key + "' ORDER BY seq")) {
+                List<Long> stored = new ArrayList<>();
+                while (rs.next()) {
+                    stored.add(rs.getLong(1));
+                    // each event's data carries the seq it was given, and its envelope says the same
+                    JsonPath envelope = new JsonPath(rs.getString(2));
+                    assertThat(envelope.getLong("seq")).isEqualTo(rs.getLong(1));
+                    assertThat(envelope.getLong("data.seq")).isEqualTo(rs.getLong(1));
+                }
+                assertThat(stored).isEqualTo(expected);
+            }
+            given().auth().oauth2(token("acme")).get("/internal/streams/room:" + room)
+                    .then().statusCode(200).body("head", equalTo(800));
+        }
+        try (TopicTail tail = new TopicTail(TOPIC, "acme/room:" + a)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> tail.seqs().size() >= 800);
+            assertThat(tail.seqs()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void replayReturnsExactlyTheEventsAfterAPosition() {
         UUID room = UUID.randomUUID();
         given().auth().oauth2(token("acme")).post("/api/test/burst?room=" + room + "&count=25").then().statusCode(200);

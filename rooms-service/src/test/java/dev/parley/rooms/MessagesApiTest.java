@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -326,6 +327,74 @@ class MessagesApiTest {
         List<Long> listed = as(bob).get("/api/agent-rooms/" + id + "/messages?limit=100").then().statusCode(200)
                 .extract().jsonPath().getList("items.seq", Long.class);
         assertThat(listed).containsExactlyElementsOf(LongStream.rangeClosed(3, 42).boxed().toList());
+    }
+
+    @Test
+    void postsRacingMembershipChangesFollowTheRosterOfTheirSeq() throws Exception {
+        String t = tenant();
+        String ada = user(t, "ada");
+        String bob = user(t, "bob");
+        String ops = app(t, "ops");
+        String id = room(ada, "racy", List.of("user:bob", "ops:a1"));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int writer = w;
+                writers.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        post(ada, id, "ada " + writer + "-" + i).then().statusCode(201); // broadcasts
+                    }
+                }, pool));
+            }
+            writers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 15; i++) {
+                    // 201 while bob is a member, 404 once his removal committed
+                    int status = post(bob, id, "bob " + i).then().extract().statusCode();
+                    assertThat(status).isIn(201, 404);
+                }
+            }, pool));
+            writers.add(CompletableFuture.runAsync(() -> {
+                String members = "/api/agent-rooms/" + id + "/members";
+                as(ada).body(Map.of("ref", "ops:a2")).post(members).then().statusCode(201);
+                as(ada).delete(members + "/user:bob").then().statusCode(204);
+                as(ada).body(Map.of("ref", "ops:a3")).post(members).then().statusCode(201);
+                as(ada).delete(members + "/ops:a1").then().statusCode(204);
+            }, pool));
+            CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get();
+        } finally {
+            pool.shutdown();
+        }
+        List<Map<String, Object>> log = events(ada, "room:" + id);
+        assertThat(log).extracting(e -> ((Number) e.get("seq")).longValue())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, log.size()).boxed().toList());
+        // replay the roster along the stream: every message comes from a member at its seq, and its broadcast
+        // reached exactly the agents that were members at its seq
+        Map<String, Set<String>> deliveredTo = new HashMap<>();
+        for (Map<String, Object> e : events(ops, "inbox")) {
+            Map<?, ?> message = (Map<?, ?>) data(e).get("message");
+            deliveredTo.computeIfAbsent((String) message.get("id"), k -> new HashSet<>())
+                    .add((String) data(e).get("target"));
+        }
+        Set<String> roster = new HashSet<>();
+        int messages = 0;
+        for (Map<String, Object> e : log) {
+            String ref = (String) data(e).get("ref");
+            switch ((String) e.get("type")) {
+                case "member.added" -> roster.add(ref);
+                case "member.removed" -> roster.remove(ref);
+                default -> {
+                    messages++;
+                    assertThat(roster).contains((String) data(e).get("sender"));
+                    Set<String> agents = roster.stream().filter(r -> r.startsWith("ops:"))
+                            .collect(Collectors.toSet());
+                    assertThat(deliveredTo.getOrDefault((String) data(e).get("id"), Set.of()))
+                            .as("deliveries of seq %s", e.get("seq")).isEqualTo(agents);
+                }
+            }
+        }
+        assertThat(roster).containsExactlyInAnyOrder("user:ada", "ops:a2", "ops:a3");
+        assertThat(messages).isGreaterThanOrEqualTo(30);
     }
 
     /**

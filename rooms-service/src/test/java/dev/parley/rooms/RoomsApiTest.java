@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static dev.parley.rooms.Api.as;
 import static dev.parley.rooms.Api.createRoom;
@@ -220,6 +221,43 @@ class RoomsApiTest {
         others.add("bots:b50"); // 51 with the creator
         createRoom(ada, "too-big", others).then().statusCode(422).body("code", equalTo("room.member_limit"));
         createRoom(ada, "too-big", others.subList(0, 49)).then().statusCode(201);
+    }
+
+    @Test
+    void aRoomCreatedWithThousandsOfMembersHasEachOnceInOrderWithOneEventEach() {
+        String ada = user("big", "ada-" + suffix());
+        List<String> invited = new ArrayList<>(IntStream.range(0, 2999).mapToObj(i -> i % 10 == 0
+                ? "bots:b" + i : "user:m" + i).toList());
+        invited.add(invited.get(5)); // a duplicate is dropped
+        JsonPath created = createRoom(ada, "crowd-" + suffix(), invited).then().statusCode(201).extract().jsonPath();
+        String creator = created.getString("createdBy");
+        List<String> expected = new ArrayList<>();
+        expected.add(creator);
+        expected.addAll(invited.subList(0, 2999));
+        assertThat(created.getList("members.ref", String.class)).containsExactlyElementsOf(expected);
+        String id = created.getString("id");
+        assertThat(as(ada).get("/api/agent-rooms/" + id).then().statusCode(200).extract().jsonPath()
+                .getList("members.ref", String.class)).containsExactlyElementsOf(expected);
+
+        List<Map<String, Object>> log = events(ada, "room:" + id);
+        assertThat(log).extracting(e -> ((Number) e.get("seq")).longValue())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 3000).boxed().toList());
+        assertThat(log).extracting(e -> (String) e.get("type")).containsOnly("member.added");
+        assertThat(log).extracting(e -> (String) Api.data(e).get("ref")).containsExactlyElementsOf(expected);
+        assertThat(log).extracting(e -> (String) Api.data(e).get("kind"))
+                .containsExactlyElementsOf(expected.stream().map(r -> r.startsWith("user:") ? "user" : "agent").toList());
+
+        // one over the tenant's limit of 3,000 is refused, the room stays as it was
+        as(ada).body(Map.of("ref", "user:one-too-many")).post("/api/agent-rooms/" + id + "/members").then()
+                .statusCode(422).body("code", equalTo("room.member_limit"));
+        invited.add("user:one-too-many");
+        createRoom(ada, "crowd-" + suffix(), invited).then().statusCode(422).body("code", equalTo("room.member_limit"));
+        // the app of the agents sees the room, another app does not
+        as(Api.app("big", "bots")).get("/internal/streams/room:" + id).then().statusCode(200)
+                .body("head", equalTo(3000));
+        as(Api.app("big", "other")).get("/internal/streams/room:" + id).then().statusCode(404);
+        as(user("big", "m7")).get("/internal/streams/room:" + id).then().statusCode(200);
+        as(user("big", "stranger-" + suffix())).get("/internal/streams/room:" + id).then().statusCode(404);
     }
 
     @Test

@@ -4,8 +4,8 @@ import dev.parley.events.Json;
 import dev.parley.platform.identity.Caller;
 import dev.parley.platform.problem.ErrorCodes;
 import dev.parley.platform.problem.ProblemException;
+import dev.parley.platform.sql.SessionSql;
 import io.quarkus.arc.properties.IfBuildProperty;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -52,44 +52,29 @@ public class Idempotency {
                     "Idempotency-Key must be 1-128 printable ASCII characters");
         }
         String hash = sha256(Json.bytes(request == null ? "" : request));
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT request_hash, status, body FROM idempotency_keys WHERE tenant = ?1 "
-                        + "AND principal = ?2 AND route = ?3 AND key = ?4 AND created_at > now() - interval '24 hours'",
-                        Object[].class)
-                .setParameter(1, caller.tenant())
-                .setParameter(2, caller.principal())
-                .setParameter(3, route)
-                .setParameter(4, key)
-                .getResultList()
+        return SessionSql.rows("SELECT request_hash, status, body FROM idempotency_keys WHERE tenant = $1 "
+                        + "AND principal = $2 AND route = $3 AND key = $4 AND created_at > now() - interval '24 hours'",
+                        caller.tenant(), caller.principal(), route, key)
                 .chain(found -> {
                     if (!found.isEmpty()) {
                         return Uni.createFrom().item(replay(found.get(0), hash));
                     }
-                    return create.get().chain(result -> {
-                        String body = Json.string(result);
-                        return session.createNativeQuery("INSERT INTO idempotency_keys "
-                                        + "(tenant, principal, route, key, request_hash, status, body) "
-                                        + "VALUES (?1, ?2, ?3, ?4, ?5, 201, ?6) "
-                                        + "ON CONFLICT (tenant, principal, route, key) DO UPDATE SET "
-                                        + "request_hash = excluded.request_hash, status = excluded.status, "
-                                        + "body = excluded.body, created_at = now() "
-                                        + "WHERE idempotency_keys.created_at <= now() - interval '24 hours'")
-                                .setParameter(1, caller.tenant())
-                                .setParameter(2, caller.principal())
-                                .setParameter(3, route)
-                                .setParameter(4, key)
-                                .setParameter(5, hash)
-                                .setParameter(6, body)
-                                .executeUpdate()
-                                .map(rows -> {
-                                    if (rows == 0) {
-                                        throw ProblemException.conflict(ErrorCodes.IDEMPOTENCY_IN_PROGRESS,
-                                                "a request with this Idempotency-Key is being processed; retry");
-                                    }
-                                    return created(result);
-                                });
-                    });
-                }));
+                    return create.get().chain(result -> SessionSql.update("INSERT INTO idempotency_keys "
+                                    + "(tenant, principal, route, key, request_hash, status, body) "
+                                    + "VALUES ($1, $2, $3, $4, $5, 201, $6) "
+                                    + "ON CONFLICT (tenant, principal, route, key) DO UPDATE SET "
+                                    + "request_hash = excluded.request_hash, status = excluded.status, "
+                                    + "body = excluded.body, created_at = now() "
+                                    + "WHERE idempotency_keys.created_at <= now() - interval '24 hours'",
+                                    caller.tenant(), caller.principal(), route, key, hash, Json.string(result))
+                            .map(rows -> {
+                                if (rows == 0) {
+                                    throw ProblemException.conflict(ErrorCodes.IDEMPOTENCY_IN_PROGRESS,
+                                            "a request with this Idempotency-Key is being processed; retry");
+                                }
+                                return created(result);
+                            }));
+                });
     }
 
     private static Response replay(Object[] row, String hash) {

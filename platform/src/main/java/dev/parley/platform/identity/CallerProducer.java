@@ -2,6 +2,7 @@ package dev.parley.platform.identity;
 
 import dev.parley.events.MemberRef;
 import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.regex.Pattern;
@@ -43,7 +44,11 @@ public final class CallerProducer {
     }
 
     private static String claim(JsonWebToken jwt, String name) {
-        Object value = jwt.getClaim(name);
+        // quarkus-oidc's principal: read its claim set directly. JsonWebToken.getClaim looks every name up in the
+        // standard Claims enum first, which throws (and catches) an exception for each custom claim (tenant_id,
+        // app_id, name): 2-3 stack traces per request, ~5 % of the CPU of a cheap authenticated call.
+        Object value = jwt instanceof OidcJwtCallerPrincipal oidc ? oidc.getClaims().getClaimValue(name)
+                : jwt.getClaim(name);
         if (value == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.parley.platform.streamlog;
 import dev.parley.events.Envelope;
 import dev.parley.events.Json;
 import dev.parley.events.StreamKey;
+import dev.parley.platform.sql.SessionSql;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
@@ -20,6 +26,11 @@ import java.util.function.LongFunction;
  * row that the transaction locks, so concurrent writers get 1, 2, 3... with no gap (a rolled-back transaction
  * returns its number) and no duplicate. The commit wakes {@link StreamLogRelay} through {@code NOTIFY}.
  * <p>
+ * Every append is two statements whatever the number of events and streams: one moves the heads of all the streams
+ * involved (locking their rows, always in stream-key order, so two writers of the same streams cannot deadlock), one
+ * inserts every event and queues the notification. The head rows stay locked until the transaction ends, so an
+ * append should be the last thing a transaction does (ADR 0044).
+ * <p>
  * Call it from inside {@code @WithTransaction} / {@code Panache.withTransaction}.
  */
 @ApplicationScoped
@@ -27,6 +38,30 @@ import java.util.function.LongFunction;
 public class StreamLog {
 
     static final String NOTIFY_CHANNEL = "parley_stream_log";
+
+    /** Moves each stream's head by its count (new streams start at 0), in key order; answers the new heads. */
+    private static final String MOVE_HEADS = "INSERT INTO stream_head (stream_key, head) "
+            + "SELECT k, n FROM unnest(CAST($1 AS text[]), CAST($2 AS bigint[])) AS t(k, n) ORDER BY k "
+            + "ON CONFLICT (stream_key) DO UPDATE SET head = stream_head.head + excluded.head "
+            + "RETURNING stream_key, head";
+
+    private static final String INSERT_EVENTS = "WITH logged AS (INSERT INTO stream_log "
+            + "(stream_key, seq, type, at, envelope, origin) SELECT k, s, t, $4, e, o FROM unnest(CAST($1 AS text[]), "
+            + "CAST($2 AS bigint[]), CAST($3 AS text[]), CAST($5 AS text[]), CAST($6 AS text[])) AS x(k, s, t, e, o) "
+            + "RETURNING seq) SELECT count(*) FROM logged, pg_notify('" + NOTIFY_CHANNEL + "', '')";
+
+    /**
+     * One event to append.
+     *
+     * @param data   the event's data given its seq (a message carries the seq it was created at)
+     * @param origin the ref of the member who caused it, or null
+     */
+    public record Event(StreamKey key, String type, LongFunction<Object> data, String origin) {
+
+        public static Event of(StreamKey key, String type, Object data, String origin) {
+            return new Event(key, type, seq -> data, origin);
+        }
+    }
 
     /** Appends one event; {@code data} is the resource as REST returns it. */
     public Uni<Envelope> append(StreamKey key, String type, Object data) {
@@ -39,25 +74,56 @@ public class StreamLog {
      * @param origin the ref of the member who caused it, or null
      */
     public Uni<Envelope> append(StreamKey key, String type, LongFunction<Object> data, String origin) {
+        return append(List.of(new Event(key, type, data, origin))).map(envelopes -> envelopes.get(0));
+    }
+
+    /**
+     * Appends events to one or several streams in one go (a room's initial members, a message and its inbox
+     * deliveries). Within a stream the events get consecutive seqs in list order; the data functions are called in
+     * list order too (a later event may carry what an earlier one produced). Answers the envelopes in list order.
+     */
+    public Uni<List<Envelope>> append(List<Event> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Event event : events) {
+            counts.merge(event.key().value(), 1L, Long::sum);
+        }
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("INSERT INTO stream_head (stream_key, head) VALUES (?1, 1) "
-                        + "ON CONFLICT (stream_key) DO UPDATE SET head = stream_head.head + 1 RETURNING head", Long.class)
-                .setParameter(1, key.value())
-                .getSingleResult()
-                .chain(seq -> {
-                    Envelope envelope = Envelope.durable(key.name().wire(), seq, type, at, data.apply(seq));
-                    return session.createNativeQuery("INSERT INTO stream_log (stream_key, seq, type, at, envelope, origin) "
-                                    + "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                            .setParameter(1, key.value())
-                            .setParameter(2, seq)
-                            .setParameter(3, type)
-                            .setParameter(4, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                            .setParameter(5, Json.string(envelope))
-                            .setParameter(6, origin)
-                            .executeUpdate()
-                            .chain(() -> session.createNativeQuery("NOTIFY " + NOTIFY_CHANNEL).executeUpdate())
-                            .replaceWith(envelope);
+        // pending entity changes of the transaction go first, so they are not written while the heads are locked
+        return Panache.getSession().chain(session -> session.flush()
+                .chain(() -> SessionSql.rows(session, MOVE_HEADS, counts.keySet().toArray(String[]::new),
+                        counts.values().toArray(Long[]::new)))
+                .chain(heads -> {
+                    // the first seq each stream hands out in this append
+                    Map<String, Long> next = new HashMap<>();
+                    for (Object[] row : heads) {
+                        String key = (String) row[0];
+                        next.put(key, ((Number) row[1]).longValue() - counts.get(key) + 1);
+                    }
+                    int n = events.size();
+                    List<Envelope> envelopes = new ArrayList<>(n);
+                    String[] keys = new String[n];
+                    Long[] seqs = new Long[n];
+                    String[] types = new String[n];
+                    String[] json = new String[n];
+                    String[] origins = new String[n];
+                    for (int i = 0; i < n; i++) {
+                        Event event = events.get(i);
+                        long seq = next.merge(event.key().value(), 1L, Long::sum) - 1;
+                        Envelope envelope = Envelope.durable(event.key().name().wire(), seq, event.type(), at,
+                                event.data().apply(seq));
+                        envelopes.add(envelope);
+                        keys[i] = event.key().value();
+                        seqs[i] = seq;
+                        types[i] = event.type();
+                        json[i] = Json.string(envelope);
+                        origins[i] = event.origin();
+                    }
+                    return SessionSql.rows(session, INSERT_EVENTS, keys, seqs, types,
+                                    OffsetDateTime.ofInstant(at, ZoneOffset.UTC), json, origins)
+                            .replaceWith(envelopes);
                 }));
     }
 }

@@ -39,15 +39,30 @@ public class StreamLogReader {
                 });
     }
 
-    /** Events with seq &gt; {@code after}, ascending, at most {@code limit}. */
+    /**
+     * Events with seq &gt; {@code after}, ascending, at most {@code limit}, and the stream's position, read in one
+     * statement (so the page and the head agree).
+     */
     public Uni<Page> after(StreamKey key, long after, int limit) {
-        return position(key).chain(position -> pool
-                .preparedQuery("SELECT envelope FROM stream_log WHERE stream_key = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+        return pool.preparedQuery("SELECT h.head, h.earliest, l.envelope FROM (SELECT CAST($1 AS text) AS k) q "
+                        + "LEFT JOIN stream_head h ON h.stream_key = q.k "
+                        + "LEFT JOIN LATERAL (SELECT seq, envelope FROM stream_log WHERE stream_key = q.k AND seq > $2 "
+                        + "ORDER BY seq LIMIT $3) l ON true ORDER BY l.seq")
                 .execute(Tuple.of(key.value(), after, limit))
                 .map(rows -> {
+                    StreamPosition position = StreamPosition.EMPTY;
                     List<String> envelopes = new ArrayList<>(rows.size());
-                    rows.forEach(row -> envelopes.add(row.getString(0)));
+                    for (Row row : rows) {
+                        Long head = row.getLong(0);
+                        if (head != null) {
+                            position = new StreamPosition(head, row.getLong(1));
+                        }
+                        String envelope = row.getString(2);
+                        if (envelope != null) {
+                            envelopes.add(envelope);
+                        }
+                    }
                     return new Page(envelopes, position);
-                }));
+                });
     }
 }

@@ -26,6 +26,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -87,6 +89,23 @@ public class TestResource {
                 .onItem().transformToUniAndConcatenate(i -> Panache.withTransaction(
                         () -> log.append(stream, "burst", Map.of("i", i))))
                 .collect().asList().map(list -> list.size());
+    }
+
+    /**
+     * Appends {@code count} events alternately to {@code first} and {@code second} (first gets the extra one) in one
+     * transaction, through one multi-stream append.
+     */
+    @POST
+    @Path("batch")
+    public Uni<Integer> batch(@RestQuery UUID first, @RestQuery UUID second, @RestQuery int count) {
+        Caller caller = current.get();
+        StreamKey[] streams = {caller.streamKey(StreamName.room(first)), caller.streamKey(StreamName.room(second))};
+        List<StreamLog.Event> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            events.add(new StreamLog.Event(streams[i % 2], "batch", seq -> Map.of("i", n, "seq", seq), caller.principal()));
+        }
+        return Panache.withTransaction(() -> log.append(events)).map(List::size);
     }
 
     @DELETE

@@ -50,7 +50,11 @@ public class RoomsMetrics {
     }
 
     public void memberAdded(String kind) {
-        registry.counter(MEMBERS_ADDED, TAG_KIND, kind).increment();
+        membersAdded(kind, 1);
+    }
+
+    public void membersAdded(String kind, long count) {
+        registry.counter(MEMBERS_ADDED, TAG_KIND, kind).increment(count);
     }
 
     public void memberRemoved(String kind) {

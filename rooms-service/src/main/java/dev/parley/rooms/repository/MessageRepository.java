@@ -1,15 +1,27 @@
 package dev.parley.rooms.repository;
 
+import dev.parley.platform.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
 public class MessageRepository implements PanacheRepositoryBase<MessageEntity, UUID> {
+
+    /** Inserts a message at once (one statement; no entity is kept in the session). */
+    public Uni<Void> insert(MessageEntity m) {
+        return SessionSql.update("INSERT INTO room_messages (id, room_id, seq, sender, sender_name, content, html, "
+                        + "mentions, routes, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        m.id, m.roomId, m.seq, m.sender, m.senderName, m.content, m.html, m.mentions, m.routes,
+                        m.metadata, OffsetDateTime.ofInstant(m.createdAt, ZoneOffset.UTC))
+                .replaceWithVoid();
+    }
 
     /** Up to {@code count} messages with seq &gt; {@code after}, oldest first. */
     public Uni<List<MessageEntity>> after(UUID roomId, long after, int count) {

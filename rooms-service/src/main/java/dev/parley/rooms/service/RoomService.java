@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Rooms and their membership. Every write is one transaction: the room row is locked (writes to one room are
@@ -65,13 +65,6 @@ public class RoomService {
         this.metrics = metrics;
     }
 
-    /** A room with its current members, as loaded inside a session or transaction. */
-    public record Loaded(RoomEntity room, List<MemberEntity> members) {
-        public List<String> refs() {
-            return members.stream().map(m -> m.ref).toList();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------- create
 
     public Uni<Response> create(Caller caller, Requests.CreateRoom request, String idempotencyKey) {
@@ -98,7 +91,8 @@ public class RoomService {
                     Room room = created.get();
                     if (room != null) {
                         metrics.roomCreated();
-                        room.members().forEach(m -> metrics.memberAdded(m.kind()));
+                        room.members().stream().collect(Collectors.groupingBy(RoomMember::kind, Collectors.counting()))
+                                .forEach(metrics::membersAdded);
                     }
                 });
     }
@@ -112,16 +106,19 @@ public class RoomService {
         room.description = description;
         room.createdBy = caller.userRef();
         room.createdAt = now;
-        List<MemberEntity> roster = new ArrayList<>();
+        List<MemberEntity> roster = new ArrayList<>(initial.size());
         for (String ref : initial) {
             roster.add(member(room.id, ref, caller.userRef(), now));
         }
         StreamKey key = streamKey(room);
-        return rooms.persist(room)
-                .chain(() -> members.persist(roster))
-                .chain(() -> sequentially(roster, m -> log.append(key, EventTypes.MEMBER_ADDED,
-                        seq -> payloads.member(room.tenant, m), caller.userRef()).replaceWithVoid()))
-                .map(ignored -> payloads.room(room, roster));
+        List<RoomMember> payloads = roster.stream().map(m -> this.payloads.member(room.tenant, m)).toList();
+        List<StreamLog.Event> events = payloads.stream()
+                .map(m -> StreamLog.Event.of(key, EventTypes.MEMBER_ADDED, m, caller.userRef())).toList();
+        return rooms.insert(room)
+                .chain(() -> members.insert(room.id, roster))
+                .chain(() -> log.append(events))
+                .map(ignored -> new Room(room.id.toString(), room.name, room.description, payloads, room.createdBy,
+                        room.createdAt));
     }
 
     private static ProblemException nameTaken(String name) {
@@ -163,33 +160,65 @@ public class RoomService {
     }
 
     public Uni<Room> get(Caller caller, UUID id) {
-        return Panache.withSession(() -> visible(caller, id, false))
-                .map(loaded -> payloads.room(loaded.room(), loaded.members()));
+        return Panache.withSession(() -> rooms.find(caller.tenant(), id).chain(room -> {
+            if (room == null) {
+                throw RoomErrors.roomNotFound();
+            }
+            return members.ofRoom(id).map(list -> {
+                if (!RoomAccess.canSee(caller, list.stream().map(m -> m.ref).toList())) {
+                    throw RoomErrors.roomNotFound();
+                }
+                return payloads.room(room, list);
+            });
+        }));
     }
 
     /** Rooms are never deleted: 405 to whoever can see the room, 404 to anyone else. */
     public Uni<Void> delete(Caller caller, UUID id) {
-        return Panache.withSession(() -> visible(caller, id, false)).map(loaded -> {
+        return Panache.withSession(() -> visible(caller, id)).map(ignored -> {
             throw ProblemException.methodNotAllowed("rooms are never deleted");
         });
     }
 
     /**
-     * Loads the room and its members and checks the caller may see it (404 otherwise). With {@code lock}, the room
-     * row stays locked until the transaction ends.
+     * Checks the caller may see the room — a human member, or an app with an agent in it — by one index lookup (404
+     * otherwise). Call inside a session.
      */
-    public Uni<Loaded> visible(Caller caller, UUID id, boolean lock) {
-        return (lock ? rooms.findForUpdate(caller.tenant(), id) : rooms.find(caller.tenant(), id)).chain(room -> {
-            if (room == null) {
-                return Uni.createFrom().failure(RoomErrors.roomNotFound());
+    public Uni<Void> visible(Caller caller, UUID id) {
+        return (caller.isHuman()
+                ? rooms.hasMember(caller.tenant(), id, caller.userRef())
+                : rooms.hasAgentOf(caller.tenant(), id, caller.appId()))
+                .map(visible -> {
+                    if (!visible) {
+                        throw RoomErrors.roomNotFound();
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Locks the room for a post (shared with other posts, exclusive of membership changes) until the transaction
+     * ends; 404 when there is no such room in the caller's tenant. Call inside a transaction.
+     */
+    public Uni<Void> lockForPost(Caller caller, UUID id) {
+        return rooms.lock(caller.tenant(), id, RoomRepository.Lock.SHARE).map(found -> {
+            if (!found) {
+                throw RoomErrors.roomNotFound();
             }
-            return members.ofRoom(room.id).map(list -> {
-                Loaded loaded = new Loaded(room, list);
-                if (!RoomAccess.canSee(caller, loaded.refs())) {
-                    throw RoomErrors.roomNotFound();
-                }
-                return loaded;
-            });
+            return null;
+        });
+    }
+
+    /**
+     * Locks the room for a membership change (404 when it does not exist), then checks the caller may see it. The
+     * check runs after the lock, so it reads the membership as the previous change left it.
+     */
+    private Uni<Void> lockedForChange(Caller caller, UUID id) {
+        return rooms.lock(caller.tenant(), id, RoomRepository.Lock.UPDATE).chain(found -> {
+            if (!found) {
+                throw RoomErrors.roomNotFound();
+            }
+            return visible(caller, id);
         });
     }
 
@@ -204,23 +233,25 @@ public class RoomService {
             throw ProblemException.badRequest(ErrorCodes.BODY_REQUIRED, "a body is required");
         }
         String ref = RoomRules.ref(request.ref());
-        return Panache.withTransaction(() -> visible(caller, id, true).chain(loaded -> {
+        return Panache.withTransaction(() -> lockedForChange(caller, id).chain(() -> {
             if (caller.isApp()) {
                 throw RoomErrors.agentsCannotManage();
             }
-            for (MemberEntity existing : loaded.members()) {
-                if (existing.ref.equals(ref)) {
-                    return Uni.createFrom().item(new Added(payloads.member(loaded.room().tenant, existing), false));
+            return members.find(id, ref).chain(existing -> {
+                if (existing != null) {
+                    return Uni.createFrom().item(new Added(payloads.member(caller.tenant(), existing), false));
                 }
-            }
-            RoomRules.checkMemberCount(loaded.members().size() + 1, config.memberLimit(caller.tenant()));
-            MemberEntity member = member(loaded.room().id, ref, caller.userRef(),
-                    Instant.now().truncatedTo(ChronoUnit.MICROS));
-            RoomMember payload = payloads.member(loaded.room().tenant, member);
-            return members.persist(member)
-                    .chain(() -> log.append(streamKey(loaded.room()), EventTypes.MEMBER_ADDED, seq -> payload,
-                            caller.userRef()))
-                    .replaceWith(new Added(payload, true));
+                return members.countOf(id).chain(count -> {
+                    RoomRules.checkMemberCount(count.intValue() + 1, config.memberLimit(caller.tenant()));
+                    MemberEntity member = member(id, ref, caller.userRef(),
+                            Instant.now().truncatedTo(ChronoUnit.MICROS));
+                    RoomMember payload = payloads.member(caller.tenant(), member);
+                    return members.insert(id, List.of(member))
+                            .chain(() -> log.append(streamKey(caller.tenant(), id), EventTypes.MEMBER_ADDED,
+                                    seq -> payload, caller.userRef()))
+                            .replaceWith(new Added(payload, true));
+                });
+            });
         })).invoke(added -> {
             if (added.created()) {
                 metrics.memberAdded(added.member().kind());
@@ -232,20 +263,21 @@ public class RoomService {
     public Uni<Boolean> removeMember(Caller caller, UUID id, String rawRef) {
         String ref = RoomRules.ref(rawRef);
         AtomicReference<String> removedKind = new AtomicReference<>();
-        return Panache.withTransaction(() -> visible(caller, id, true).chain(loaded -> {
+        return Panache.withTransaction(() -> lockedForChange(caller, id).chain(() -> {
             if (caller.isApp()) {
                 throw RoomErrors.agentsCannotManage();
             }
-            MemberEntity existing = loaded.members().stream().filter(m -> m.ref.equals(ref)).findFirst().orElse(null);
-            if (existing == null) {
-                return Uni.createFrom().item(false);
-            }
-            RoomMember payload = payloads.member(loaded.room().tenant, existing);
-            removedKind.set(existing.kind);
-            return members.removeMember(loaded.room().id, ref)
-                    .chain(() -> log.append(streamKey(loaded.room()), EventTypes.MEMBER_REMOVED, seq -> payload,
-                            caller.userRef()))
-                    .replaceWith(true);
+            return members.find(id, ref).chain(existing -> {
+                if (existing == null) {
+                    return Uni.createFrom().item(false);
+                }
+                RoomMember payload = payloads.member(caller.tenant(), existing);
+                removedKind.set(existing.kind);
+                return members.removeMember(id, ref)
+                        .chain(() -> log.append(streamKey(caller.tenant(), id), EventTypes.MEMBER_REMOVED,
+                                seq -> payload, caller.userRef()))
+                        .replaceWith(true);
+            });
         })).invoke(removed -> {
             if (removed) {
                 metrics.memberRemoved(removedKind.get());
@@ -256,7 +288,11 @@ public class RoomService {
     // ---------------------------------------------------------------------------------------------- helpers
 
     static StreamKey streamKey(RoomEntity room) {
-        return StreamKey.of(room.tenant, StreamName.room(room.id));
+        return streamKey(room.tenant, room.id);
+    }
+
+    static StreamKey streamKey(String tenant, UUID id) {
+        return StreamKey.of(tenant, StreamName.room(id));
     }
 
     private static MemberEntity member(UUID roomId, String ref, String addedBy, Instant at) {
@@ -270,15 +306,6 @@ public class RoomService {
         m.addedBy = addedBy;
         m.addedAt = at;
         return m;
-    }
-
-    /** Runs one Uni per item, each after the previous one completes (one reactive session: never in parallel). */
-    static <T> Uni<Void> sequentially(List<T> items, Function<T, Uni<Void>> step) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (T item : items) {
-            chain = chain.chain(() -> step.apply(item));
-        }
-        return chain;
     }
 
     static Response json(int status, Object body) {

@@ -35,8 +35,8 @@ public class RoomsStreamAccess implements StreamAccess {
             }
             return Uni.createFrom().item(caller.streamKey(StreamName.INBOX));
         }
-        return Panache.withSession(() -> rooms.visible(caller, name.id(), false))
+        return Panache.withSession(() -> rooms.visible(caller, name.id()))
                 .onFailure(ProblemException.class).transform(e -> ProblemException.notFound("stream"))
-                .map(loaded -> StreamKey.of(caller.tenant(), name));
+                .map(ignored -> StreamKey.of(caller.tenant(), name));
     }
 }
