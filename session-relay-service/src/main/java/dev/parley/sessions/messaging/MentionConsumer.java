@@ -28,18 +28,25 @@ import java.util.Map;
 /**
  * Consumes rooms-service's events ({@code parley.rooms.events.v1}, group {@code session-relay-mentions}) on its own
  * thread and hands each room {@code message.created} that routes to a person to {@link MentionService}. Every rooms
- * event passes through here, so the common case stays cheap (ADR 0056): the type header filters first, a message is
- * read only as far as its {@code routes}, and only one routed to a {@code user:} is read whole and handled (a database
- * transaction). Offsets are committed by the consumer itself (auto-commit, every 5 s, at a {@code poll}): a poll
- * happens only after every record of the previous one was handled (its transaction committed), so a committed offset
- * never passes an unhandled record; a crash redelivers at most the last few seconds, which the (room, seq, user)
- * claim makes harmless. A record that fails (database down) is retried from its offset after a pause; nothing is
- * skipped.
+ * event passes through here and almost none is a mention, so the common case stays cheap (ADR 0056):
+ * <ul>
+ *   <li>the type header filters first; a message is read only as far as its {@code routes}; only one routed to a
+ *       {@code user:} is read whole and handled (a database transaction);</li>
+ *   <li>a fetch gathers up to 64 KiB for at most {@code mentions-fetch-wait} (250 ms): a few fetches a second at any
+ *       rate, not one per event;</li>
+ *   <li>offsets are committed by the consumer (auto-commit, at a {@code poll}, every 5 s). A poll happens only after
+ *       every record of the previous one was handled (its transaction committed), so a committed offset never passes
+ *       an unhandled record; a crash redelivers at most the last seconds, which the (room, seq, user) claim makes
+ *       harmless.</li>
+ * </ul>
+ * A record that fails (database down) is retried from its offset after a pause; nothing is skipped.
  */
 @ApplicationScoped
 public class MentionConsumer {
 
     private static final Logger LOG = Logger.getLogger(MentionConsumer.class);
+    /** A fetch returns once this much has gathered or after {@code mentions-fetch-wait}. */
+    private static final int FETCH_MIN_BYTES = 64 * 1024;
 
     private final ParleyKafka kafka;
     private final MentionService mentions;
@@ -61,8 +68,10 @@ public class MentionConsumer {
 
     private void run() {
         while (!closed) {
-            try (KafkaConsumer<String, byte[]> c = kafka.consumer(config.mentionsGroup(),
-                    Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true))) {
+            try (KafkaConsumer<String, byte[]> c = kafka.consumer(config.mentionsGroup(), Map.of(
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true,
+                    ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES,
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.mentionsFetchWait().toMillis()))) {
                 consumer = c;
                 c.subscribe(List.of(kafka.topicNames().events(Service.ROOMS)));
                 while (!closed) {
