@@ -41,8 +41,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>One relay at a time per database: each round holds a transaction-scoped advisory lock, so several replicas
  *       never interleave a stream's events.</li>
  *   <li>A commit wakes it at once ({@code LISTEN}/{@code NOTIFY}); the poll is only a fallback.</li>
- *   <li>A broker outage fails the round after the producer's delivery timeout; nothing is marked, the next round
- *       sends again. A crash between publish and mark re-sends a batch, which consumers drop by {@code seq}.</li>
+ *   <li>A broker outage fails the round after the producer's delivery timeout; the producer is dropped (what was
+ *       queued behind the expired record is aborted, never sent out of order), nothing is marked, and the next
+ *       round sends again with a new producer. A crash between publish and mark re-sends a batch, which consumers
+ *       drop by {@code seq}.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -172,7 +174,8 @@ public class StreamLogRelay {
             sends.add(kafka.send(topic, key, row.getString("type"), seq, row.getString("origin"),
                     row.getString("envelope").getBytes(StandardCharsets.UTF_8)).replaceWithVoid());
         }
-        return Uni.join().all(sends).andFailFast()
+        // every send settles before the round ends, so a retry never overlaps sends of the failed round
+        return Uni.join().all(sends).andCollectFailures()
                 .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                 .chain(() -> {
                     List<Tuple> marks = new ArrayList<>(highest.size());
