@@ -49,20 +49,12 @@ public final class TurnLock {
     }
 
     public static Fence fence(LockState state, Long token, String callerRef) {
-        return fence(state.fencingToken(), state.held(), state.holderRef(), token, callerRef);
-    }
-
-    /**
-     * The same rule on the parts of a lock row that it needs: the latest grant's token, whether that grant is live
-     * (database clock) and its holder.
-     */
-    public static Fence fence(long currentToken, boolean held, String holderRef, Long token, String callerRef) {
         if (token == null) {
             return Fence.UNFENCED;
         }
-        if (token != currentToken || !held) {
+        if (token != state.fencingToken() || !state.held()) {
             return Fence.FENCED;
         }
-        return holderRef.equals(callerRef) ? Fence.OK : Fence.NOT_HOLDER;
+        return state.holderRef().equals(callerRef) ? Fence.OK : Fence.NOT_HOLDER;
     }
 }
