@@ -125,6 +125,28 @@ class StreamLogTest {
     }
 
     @Test
+    void workThatOutlivesItsTransactionWritesNothing() throws Exception {
+        UUID room = UUID.randomUUID();
+        String key = "acme/room:" + room;
+        for (String mode : List.of("closed", "committed", "untransacted")) {
+            String outcome = given().auth().oauth2(token("acme"))
+                    .post("/api/test/stale?room=" + room + "&mode=" + mode).then().statusCode(200).extract().asString();
+            assertThat(outcome).as(mode).isNotEqualTo("written")
+                    .containsAnyOf("session is closed", "inside a transaction");
+        }
+        try (Connection c = ParleyTestResources.postgres().connect("platform");
+             ResultSet rs = c.createStatement().executeQuery("SELECT (SELECT count(*) FROM stream_head WHERE stream_key = '"
+                     + key + "') + (SELECT count(*) FROM stream_log WHERE stream_key = '" + key + "')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+        // and the stream works normally afterwards, from seq 1
+        given().auth().oauth2(token("acme")).post("/api/test/burst?room=" + room + "&count=2").then().statusCode(200);
+        given().auth().oauth2(token("acme")).get("/internal/streams/room:" + room + "/events?after=0")
+                .then().statusCode(200).body("items.seq", org.hamcrest.Matchers.contains(1, 2));
+    }
+
+    @Test
     void replayReturnsExactlyTheEventsAfterAPosition() {
         UUID room = UUID.randomUUID();
         given().auth().oauth2(token("acme")).post("/api/test/burst?room=" + room + "&count=25").then().statusCode(200);

@@ -93,7 +93,7 @@ public class StreamLog {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         // pending entity changes of the transaction go first, so they are not written while the heads are locked
         return Panache.getSession().chain(session -> session.flush()
-                .chain(() -> SessionSql.rows(session, MOVE_HEADS, counts.keySet().toArray(String[]::new),
+                .chain(() -> SessionSql.rowsInTransaction(session, MOVE_HEADS, counts.keySet().toArray(String[]::new),
                         counts.values().toArray(Long[]::new)))
                 .chain(heads -> {
                     // the first seq each stream hands out in this append
@@ -121,7 +121,7 @@ public class StreamLog {
                         json[i] = Json.string(envelope);
                         origins[i] = event.origin();
                     }
-                    return SessionSql.rows(session, INSERT_EVENTS, keys, seqs, types,
+                    return SessionSql.rowsInTransaction(session, INSERT_EVENTS, keys, seqs, types,
                                     OffsetDateTime.ofInstant(at, ZoneOffset.UTC), json, origins)
                             .replaceWith(envelopes);
                 }));

@@ -6,6 +6,7 @@ import dev.parley.platform.identity.Caller;
 import dev.parley.platform.identity.CurrentCaller;
 import dev.parley.platform.idempotency.Idempotency;
 import dev.parley.platform.paging.PageRequest;
+import dev.parley.platform.sql.SessionSql;
 import dev.parley.platform.streamlog.StreamLog;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
@@ -106,6 +107,29 @@ public class TestResource {
             events.add(new StreamLog.Event(streams[i % 2], "batch", seq -> Map.of("i", n, "seq", seq), caller.principal()));
         }
         return Panache.withTransaction(() -> log.append(events)).map(List::size);
+    }
+
+    /**
+     * Work that outlives its transaction or session (what a cancelled request's chain does): {@code closed} writes
+     * through a session that was closed, {@code committed} through an open session whose transaction committed,
+     * {@code untransacted} appends to the log in a session without a transaction. Answers the failure's message, or
+     * "written".
+     */
+    @POST
+    @Path("stale")
+    public Uni<String> stale(@RestQuery UUID room, @RestQuery String mode) {
+        Caller caller = current.get();
+        StreamKey stream = caller.streamKey(StreamName.room(room));
+        String write = "INSERT INTO stream_head (stream_key, head) VALUES ($1, 1) RETURNING head";
+        Uni<?> attempt = switch (mode) {
+            case "closed" -> Panache.withSession(Panache::getSession)
+                    .chain(session -> SessionSql.rowsInTransaction(session, write, stream.value()));
+            case "committed" -> Panache.withSession(() -> Panache.withTransaction(Panache::getSession)
+                    .chain(session -> SessionSql.rowsInTransaction(session, write, stream.value())));
+            case "untransacted" -> Panache.withSession(() -> log.append(stream, "stale", Map.of()));
+            default -> throw new IllegalArgumentException(mode);
+        };
+        return attempt.map(ignored -> "written").onFailure().recoverWithItem(Throwable::getMessage);
     }
 
     @DELETE

@@ -34,7 +34,8 @@ public class RoomRepository implements PanacheRepositoryBase<RoomEntity, UUID> {
 
     /** Locks the room row of that tenant until the transaction ends; false when there is no such room. */
     public Uni<Boolean> lock(String tenant, UUID id, Lock lock) {
-        return SessionSql.rows("SELECT 1 FROM rooms WHERE id = $1 AND tenant = $2 " + lock.clause, id, tenant)
+        return SessionSql.rowsInTransaction("SELECT 1 FROM rooms WHERE id = $1 AND tenant = $2 " + lock.clause,
+                        id, tenant)
                 .map(rows -> !rows.isEmpty());
     }
 
