@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -25,8 +26,13 @@ import org.HdrHistogram.ConcurrentHistogram;
  * {@code PUT}s the live snapshot --live-rate times/s (10) and sends {@code signal} frames over its WebSocket
  * --signal-rate times/s (20); 3 other members (shared writers) watch each session over WebSocket. Measures
  * update→watcher latency of {@code live.updated} (coalesced by session-relay, ADR 0053) and of {@code signal}.
+ * Each owner heartbeats its turn every {@link #HEARTBEAT_MS} (the grant expires after {@code turn-lock-ttl}, 30 s,
+ * without one, and every later PUT would be 409 {@code turn.fenced}, as API.md §6 says).
  */
 final class SharedSessions {
+
+    /** A third of the default {@code turn-lock-ttl} (30 s). */
+    static final long HEARTBEAT_MS = 10_000;
 
     private SharedSessions() {
     }
@@ -58,6 +64,8 @@ final class SharedSessions {
         LongAdder signalReceived = new LongAdder();
         LongAdder putsOk = new LongAdder();
         LongAdder putErrors = new LongAdder();
+        Map<String, LongAdder> putErrorKinds = new ConcurrentHashMap<>();
+        LongAdder heartbeatErrors = new LongAdder();
         LongAdder signalsSent = new LongAdder();
         String run = "b5-" + Instant.now().getEpochSecond();
         List<Long> timers = new ArrayList<>();
@@ -87,6 +95,10 @@ final class SharedSessions {
                 JsonNode t = ParleyTarget.await(parley.request(HttpMethod.POST, "/api/sessions/" + ids[s] + "/turn",
                         owner, "{\"turnId\":\"" + turn[s] + "\"}"), 60);
                 fencing[s] = t.get("fencingToken").asText();
+                // heartbeat from the grant on: setting up many sessions can take longer than the ttl
+                String hb = "/api/sessions/" + ids[s] + "/turn/heartbeat";
+                timers.add(vertx.setPeriodic(HEARTBEAT_MS, x -> parley.request(HttpMethod.POST, hb, owner, null)
+                        .onFailure(e -> heartbeatErrors.increment())));
             }
             WebSocket[] ownerWs = new WebSocket[sessions];
             List<Future<Void>> batch = new ArrayList<>();
@@ -141,6 +153,9 @@ final class SharedSessions {
                                             }
                                         } else {
                                             putErrors.increment();
+                                            putErrorKinds.computeIfAbsent(ar.succeeded()
+                                                    ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName(),
+                                                    k -> new LongAdder()).increment();
                                         }
                                     });
                         }));
@@ -189,7 +204,8 @@ final class SharedSessions {
                     + "Window " + Report.f1(window) + " s after " + warmup + " s warm-up.\n");
             report.table(List.of("measure", "value"), List.of(
                     List.of("live PUT 200 / errors (whole run)", puts + " in window (" + Report.f0(puts / window)
-                            + "/s) / " + putErrors.sum()),
+                            + "/s) / " + putErrors.sum() + (putErrorKinds.isEmpty() ? "" : " " + putErrorKinds)
+                            + (heartbeatErrors.sum() == 0 ? "" : "; turn heartbeats failed: " + heartbeatErrors.sum())),
                     List.of("PUT live → 200 p50 / p99 / max", Stats.ms(put, 50) + " / " + Stats.ms(put, 99) + " / "
                             + Stats.ms(put, 100) + " ms"),
                     List.of("live.updated received by watchers", liveR + " (" + Report.f0(liveR / window) + "/s; "

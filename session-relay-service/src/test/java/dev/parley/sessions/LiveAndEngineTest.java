@@ -93,6 +93,59 @@ class LiveAndEngineTest {
                 "fencingToken", token)).put(base + "/live").then().statusCode(422).body("code", equalTo("live.too_many_tools"));
     }
 
+    /**
+     * A live write is one statement (ADR 0055): membership, tenant, and the fencing rule on the lock row must answer
+     * exactly as every other fenced write does, and a refused write must leave the stored snapshot untouched.
+     */
+    @Test
+    void liveWritesAreCheckedForMembershipAndFencedByTheLockRow() {
+        Person a = person("acme", "Ada");
+        Person b = person("acme", "Bob");
+        Person stranger = person("acme", "Cy");
+        Person elsewhere = person("umbrella", "Dee");
+        String id = Api.createSession(a, "live fencing");
+        Api.share(a, id, b);
+        String live = "/api/sessions/" + id + "/live";
+        // no grant yet: token 0 is not a live grant
+        a.req().body(snapshot("t1", "early", 0)).put(live).then().statusCode(409).body("code", equalTo("turn.fenced"))
+                .body("fencingToken", equalTo(0));
+        int token = a.req().body(Map.of("turnId", "t1")).post("/api/sessions/" + id + "/turn").then().statusCode(201)
+                .extract().path("fencingToken");
+        a.req().body(snapshot("t1", "mine", token)).put(live).then().statusCode(200)
+                .body("text", equalTo("mine")).body("startedBy", equalTo(a.ref())).body("stale", equalTo(false));
+        // non-members and other tenants do not see the session at all, whatever the token
+        stranger.req().body(snapshot("t1", "x", token)).put(live).then().statusCode(404);
+        elsewhere.req().body(snapshot("t1", "x", token)).put(live).then().statusCode(404);
+        a.req().body(snapshot("t1", "x", token)).put("/api/sessions/" + java.util.UUID.randomUUID() + "/live")
+                .then().statusCode(404);
+        // a member with the current token who is not the holder; a token that is not the current grant
+        b.req().body(snapshot("t1", "not mine", token)).put(live).then().statusCode(403)
+                .body("code", equalTo("turn.not_holder"));
+        a.req().body(snapshot("t1", "future", token + 1)).put(live).then().statusCode(409)
+                .body("code", equalTo("turn.fenced")).body("fencingToken", equalTo(token));
+        a.req().get(live).then().statusCode(200).body("text", equalTo("mine"));
+
+        // released: the holder's own token is fenced from now on; B's next turn writes under its new token
+        a.req().delete("/api/sessions/" + id + "/turn").then().statusCode(204);
+        a.req().body(snapshot("t1", "after release", token)).put(live).then().statusCode(409)
+                .body("code", equalTo("turn.fenced"));
+        int next = b.req().body(Map.of("turnId", "t2")).post("/api/sessions/" + id + "/turn").then().statusCode(201)
+                .extract().path("fencingToken");
+        a.req().body(snapshot("t1", "late", token)).put(live).then().statusCode(409).body("fencingToken", equalTo(next));
+        b.req().body(snapshot("t2", "bob's turn", next)).put(live).then().statusCode(200)
+                .body("turnId", equalTo("t2")).body("startedBy", equalTo(b.ref()));
+        a.req().get(live).then().statusCode(200).body("text", equalTo("bob's turn")).body("startedBy", equalTo(b.ref()));
+        // revoked mid-turn: B's turn ends and B no longer sees the session
+        a.req().delete("/api/sessions/" + id + "/members/" + b.ref()).then().statusCode(204);
+        b.req().body(snapshot("t2", "gone", next)).put(live).then().statusCode(404);
+        a.req().get(live).then().statusCode(200).body("text", equalTo("bob's turn"));
+    }
+
+    private static Map<String, Object> snapshot(String turnId, String text, int token) {
+        return Map.of("turnId", turnId, "status", "running", "text", text, "thinking", "", "tools", List.of(),
+                "fencingToken", token);
+    }
+
     @Test
     void engineIdIsSetOnceAndEveryMemberConverges() {
         Person a = person("acme", "Ada");

@@ -49,12 +49,20 @@ public final class TurnLock {
     }
 
     public static Fence fence(LockState state, Long token, String callerRef) {
+        return fence(state.fencingToken(), state.held(), state.holderRef(), token, callerRef);
+    }
+
+    /**
+     * The same rule on the parts of a lock row that it needs: the latest grant's token, whether that grant is live
+     * (database clock) and its holder.
+     */
+    public static Fence fence(long currentToken, boolean held, String holderRef, Long token, String callerRef) {
         if (token == null) {
             return Fence.UNFENCED;
         }
-        if (token != state.fencingToken() || !state.held()) {
+        if (token != currentToken || !held) {
             return Fence.FENCED;
         }
-        return state.holderRef().equals(callerRef) ? Fence.OK : Fence.NOT_HOLDER;
+        return holderRef.equals(callerRef) ? Fence.OK : Fence.NOT_HOLDER;
     }
 }

@@ -1,12 +1,13 @@
 package dev.parley.sessions.messaging;
 
+import dev.parley.events.Envelope;
 import dev.parley.events.EventTypes;
 import dev.parley.events.Json;
 import dev.parley.events.StreamKey;
-import dev.parley.events.Envelope;
 import dev.parley.events.payload.LiveSnapshot;
 import dev.parley.platform.kafka.ParleyKafka;
 import dev.parley.sessions.config.SessionsConfig;
+import dev.parley.sessions.domain.Coalescer;
 import dev.parley.sessions.metrics.SessionsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,41 +17,41 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes {@code live.updated} (the whole snapshot, no seq) to the ephemeral topic, coalesced per session: the
- * first update after a quiet window goes out at once; updates inside the window only replace the pending snapshot,
- * which a trailing publish sends when the window ends (latest wins). A snapshot that ends the turn (status other than
- * {@code running}) is sent at once. Nothing of this touches the stream log.
+ * Publishes {@code live.updated} (the whole snapshot, no seq) to the ephemeral topic, coalesced per session (ADR 0053)
+ * and flushed for all sessions together on a {@code live-publish-grid} time grid (ADR 0055): a write only records its
+ * snapshot (latest wins); one timer thread releases what is due, at most one snapshot per session per
+ * {@code live-publish-interval} (a snapshot that ends the turn at once), and the snapshots of one flush reach the
+ * producer back to back, so Kafka sends them in one request. Nothing of this touches the stream log; the request
+ * thread never sends.
  */
 @ApplicationScoped
 public class LivePublisher {
 
     private static final Logger LOG = Logger.getLogger(LivePublisher.class);
 
+    private record Pending(String key, Envelope envelope, String origin) {
+    }
+
     private final ParleyKafka kafka;
-    private final long windowMillis;
     private final Counter published;
-    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Coalescer<Pending> coalescer;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("live-coalescer").factory());
-
-    private static final class Slot {
-        long lastSent;
-        Envelope pending;
-        String pendingOrigin;
-        boolean scheduled;
-    }
+    /** The flush the timer will run next (guarded by this); an older scheduled flush finds its generation stale. */
+    private long generation;
+    private long scheduledAt = Long.MAX_VALUE;
 
     public LivePublisher(ParleyKafka kafka, SessionsConfig config, MeterRegistry registry) {
         this.kafka = kafka;
-        this.windowMillis = config.livePublishInterval().toMillis();
         this.published = registry.counter(SessionsMetrics.LIVE_PUBLISHED);
+        this.coalescer = new Coalescer<>(config.livePublishInterval().toMillis(), config.livePublishGrid().toMillis());
     }
 
     /** The {@code live.updated} envelope of a snapshot (also what a new subscriber gets first). */
@@ -61,61 +62,44 @@ public class LivePublisher {
     }
 
     public void publish(StreamKey key, LiveSnapshot snapshot, String origin) {
-        Envelope envelope = envelope(key, snapshot);
-        String k = key.value();
-        boolean now;
+        Pending pending = new Pending(key.value(), envelope(key, snapshot), origin);
+        boolean last = !LiveSnapshot.RUNNING.equals(snapshot.status());
         synchronized (this) {
-            Slot slot = slots.computeIfAbsent(k, x -> new Slot());
-            long t = System.currentTimeMillis();
-            boolean final_ = !"running".equals(snapshot.status());
-            if (final_ || (!slot.scheduled && t - slot.lastSent >= windowMillis)) {
-                slot.lastSent = t;
-                slot.pending = null;
-                now = true;
-            } else {
-                slot.pending = envelope;
-                slot.pendingOrigin = origin;
-                now = false;
-                if (!slot.scheduled) {
-                    slot.scheduled = true;
-                    long delay = Math.max(1, windowMillis - (t - slot.lastSent));
-                    timer.schedule(() -> flush(k), delay, TimeUnit.MILLISECONDS);
-                }
+            long now = System.currentTimeMillis();
+            long at = coalescer.offer(pending.key(), pending, last, now);
+            if (at < scheduledAt) {
+                schedule(at, now);
             }
-            if (final_ && !slot.scheduled) {
-                slots.remove(k);
-            }
-        }
-        if (now) {
-            send(k, envelope, origin);
         }
     }
 
-    private void flush(String k) {
-        Envelope envelope;
-        String origin;
-        synchronized (this) {
-            Slot slot = slots.get(k);
-            if (slot == null) {
-                return;
-            }
-            slot.scheduled = false;
-            envelope = slot.pending;
-            origin = slot.pendingOrigin;
-            slot.pending = null;
-            if (envelope == null) {
-                slots.remove(k);
-                return;
-            }
-            slot.lastSent = System.currentTimeMillis();
-        }
-        send(k, envelope, origin);
+    /** Under the lock. */
+    private void schedule(long at, long now) {
+        long mine = ++generation;
+        scheduledAt = at;
+        timer.schedule(() -> flush(mine), Math.max(0, at - now), TimeUnit.MILLISECONDS);
     }
 
-    private void send(String key, Envelope envelope, String origin) {
-        kafka.send(kafka.topicNames().ephemeral(), key, EventTypes.LIVE_UPDATED, null, origin, Json.bytes(envelope))
-                .subscribe().with(ok -> published.increment(),
-                        e -> LOG.debugf("live.updated publish failed (the snapshot stays readable by REST): %s", e));
+    private void flush(long mine) {
+        List<Pending> due;
+        synchronized (this) {
+            if (mine != generation) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            due = coalescer.flush(now);
+            scheduledAt = Long.MAX_VALUE;
+            OptionalLong next = coalescer.next(now);
+            if (next.isPresent()) {
+                schedule(next.getAsLong(), now);
+            }
+        }
+        for (Pending p : due) {
+            kafka.send(kafka.topicNames().ephemeral(), p.key(), EventTypes.LIVE_UPDATED, null, p.origin(),
+                            Json.bytes(p.envelope()))
+                    .subscribe().with(ok -> published.increment(),
+                            e -> LOG.debugf("live.updated publish failed (the snapshot stays readable by REST): %s", e));
+        }
     }
 
     @PreDestroy

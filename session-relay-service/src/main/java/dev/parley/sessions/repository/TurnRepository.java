@@ -5,6 +5,9 @@ import dev.parley.events.Json;
 import dev.parley.events.payload.Tool;
 import dev.parley.sessions.domain.LockState;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -32,6 +35,38 @@ public class TurnRepository {
     /** A stored live snapshot with the database clock when it was read. */
     public record LiveRow(String turnId, String status, String text, String thinking, List<Tool> tools,
                           String startedBy, Instant updatedAt, Instant now) {
+    }
+
+    /**
+     * A fenced live write as one statement: the session (of the tenant), the writer's membership and the turn-lock
+     * row read under {@code FOR SHARE} (no grant can change until the write commits), and the snapshot upserted only
+     * when the token is the live grant of the writer ({@link dev.parley.sessions.domain.TurnLock#fence} = OK).
+     * No row: no such session in the tenant.
+     */
+    public record LiveWritten(boolean member, long fencingToken, boolean held, String holderRef, LiveRow row) {
+    }
+
+    private static final String WRITE_LIVE = "WITH l AS ("
+            + "SELECT t.fencing_token, t.holder_ref, "
+            + "t.holder_ref IS NOT NULL AND t.expires_at > clock_timestamp() AS held, "
+            + "EXISTS (SELECT 1 FROM session_member m WHERE m.session_id = t.session_id AND m.ref = $3) AS member "
+            + "FROM turn_lock t JOIN session s ON s.id = t.session_id "
+            + "WHERE t.session_id = $1 AND s.tenant = $2 FOR SHARE OF t), "
+            + "w AS (INSERT INTO session_live AS o (session_id, turn_id, status, text, thinking, tools, started_by, updated_at) "
+            + "SELECT $1, CAST($4 AS text), CAST($5 AS text), CAST($6 AS text), CAST($7 AS text), CAST($8 AS text), $3, "
+            + "clock_timestamp() FROM l WHERE l.member AND l.held AND l.fencing_token = $9 AND l.holder_ref = $3 "
+            + "ON CONFLICT (session_id) DO UPDATE SET "
+            + "started_by = CASE WHEN o.turn_id = excluded.turn_id THEN o.started_by ELSE excluded.started_by END, "
+            + "turn_id = excluded.turn_id, status = excluded.status, text = excluded.text, "
+            + "thinking = excluded.thinking, tools = excluded.tools, updated_at = excluded.updated_at "
+            + "RETURNING o.started_by, " + ms("o.updated_at") + " AS updated_ms, " + ms("clock_timestamp()") + " AS now_ms) "
+            + "SELECT l.member, l.fencing_token, l.held, l.holder_ref, w.started_by, w.updated_ms, w.now_ms "
+            + "FROM l LEFT JOIN w ON true";
+
+    private final Pool pool;
+
+    public TurnRepository(Pool pool) {
+        this.pool = pool;
     }
 
     private static final String STATE = "SELECT fencing_token, holder_ref, holder_name, turn_id, " + ms("since") + ", "
@@ -82,18 +117,27 @@ public class TurnRepository {
                 + "WHERE l.holder_ref IS NOT NULL AND l.expires_at <= clock_timestamp() LIMIT ?1", limit);
     }
 
-    public Uni<LiveRow> upsertLive(UUID sessionId, String turnId, String status, String text, String thinking,
-                                   List<Tool> tools, String callerRef) {
-        return Sql.rows("INSERT INTO session_live (session_id, turn_id, status, text, thinking, tools, started_by, updated_at) "
-                        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, clock_timestamp()) ON CONFLICT (session_id) DO UPDATE SET "
-                        + "started_by = CASE WHEN session_live.turn_id = excluded.turn_id THEN session_live.started_by "
-                        + "ELSE excluded.started_by END, turn_id = excluded.turn_id, status = excluded.status, "
-                        + "text = excluded.text, thinking = excluded.thinking, tools = excluded.tools, "
-                        + "updated_at = excluded.updated_at RETURNING started_by, " + ms("updated_at") + ", "
-                        + ms("clock_timestamp()"),
-                        sessionId, turnId, status, text, thinking, Json.string(tools), callerRef)
-                .map(rows -> new LiveRow(turnId, status, text, thinking, tools, str(rows.get(0)[0]),
-                        instant(rows.get(0)[1]), instant(rows.get(0)[2])));
+    /**
+     * The live PUT's one round trip, in its own (implicit) transaction, on the plain reactive pool: empty when the
+     * session does not exist in the tenant; otherwise the lock as read and, when the write was allowed, the row.
+     */
+    public Uni<Optional<LiveWritten>> writeLive(UUID sessionId, String tenant, String callerRef, String turnId,
+                                                String status, String text, String thinking, List<Tool> tools,
+                                                long fencingToken) {
+        return pool.preparedQuery(WRITE_LIVE)
+                .execute(Tuple.from(new Object[]{sessionId, tenant, callerRef, turnId, status, text, thinking,
+                        Json.string(tools), fencingToken}))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    String startedBy = r.getString("started_by");
+                    LiveRow row = startedBy == null ? null : new LiveRow(turnId, status, text, thinking, tools,
+                            startedBy, instant(r.getLong("updated_ms")), instant(r.getLong("now_ms")));
+                    return Optional.of(new LiveWritten(r.getBoolean("member"), r.getLong("fencing_token"),
+                            r.getBoolean("held"), r.getString("holder_ref"), row));
+                });
     }
 
     public Uni<Optional<LiveRow>> live(UUID sessionId) {

@@ -9,15 +9,16 @@ import dev.parley.sessions.config.SessionsConfig;
 import dev.parley.sessions.domain.Live;
 import dev.parley.sessions.domain.SessionErrors;
 import dev.parley.sessions.domain.Texts;
+import dev.parley.sessions.domain.TurnLock;
 import dev.parley.sessions.messaging.LivePublisher;
 import dev.parley.sessions.metrics.SessionsMetrics;
 import dev.parley.sessions.repository.TurnRepository;
 import dev.parley.sessions.repository.TurnRepository.LiveRow;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
 import java.util.List;
 import java.util.Optional;
@@ -34,19 +35,19 @@ public class LiveService {
 
     private final TurnRepository repository;
     private final Sessions sessions;
-    private final Instance<TurnService> turns;
     private final LivePublisher publisher;
     private final SessionsConfig config;
-    private final MeterRegistry registry;
+    private final Counter updates;
+    private final Counter fenced;
 
-    public LiveService(TurnRepository repository, Sessions sessions, Instance<TurnService> turns,
-                       LivePublisher publisher, SessionsConfig config, MeterRegistry registry) {
+    public LiveService(TurnRepository repository, Sessions sessions, LivePublisher publisher, SessionsConfig config,
+                       MeterRegistry registry) {
         this.repository = repository;
         this.sessions = sessions;
-        this.turns = turns;
         this.publisher = publisher;
         this.config = config;
-        this.registry = registry;
+        this.updates = registry.counter(SessionsMetrics.LIVE_UPDATES);
+        this.fenced = registry.counter(SessionsMetrics.TURNS_FENCED);
     }
 
     public Uni<LiveSnapshot> put(Caller caller, UUID id, LiveWrite write) {
@@ -67,16 +68,29 @@ public class LiveService {
         }
         String text = write.text() == null ? "" : write.text();
         String thinking = write.thinking() == null ? "" : write.thinking();
-        return Panache.withTransaction(() -> sessions.access(caller, id)
-                        .call(access -> turns.get().fence(id, write.fencingToken(), ref))
-                        .chain(access -> repository.upsertLive(id, write.turnId(), write.status(), text, thinking, tools, ref)
-                                .map(row -> new Object[]{access, row})))
-                .map(pair -> {
-                    LiveSnapshot snapshot = snapshot((LiveRow) pair[1]);
-                    registry.counter(SessionsMetrics.LIVE_UPDATES).increment();
+        // One statement: membership, the fencing check under the lock row's FOR SHARE, and the upsert (ADR 0055).
+        return repository.writeLive(id, caller.tenant(), ref, write.turnId(), write.status(), text, thinking, tools,
+                        write.fencingToken())
+                .map(found -> {
+                    TurnRepository.LiveWritten written = found.filter(TurnRepository.LiveWritten::member)
+                            .orElseThrow(() -> ProblemException.notFound("session"));
+                    if (written.row() == null) {
+                        throw refused(written, write.fencingToken(), ref);
+                    }
+                    LiveSnapshot snapshot = snapshot(written.row());
+                    updates.increment();
                     publisher.publish(Sessions.stream(caller.tenant(), id), snapshot, ref);
                     return snapshot;
                 });
+    }
+
+    /** Why a live write was not stored (the lock as the statement read it); the rule is {@link TurnLock#fence}. */
+    private ProblemException refused(TurnRepository.LiveWritten lock, long token, String ref) {
+        if (TurnLock.fence(lock.fencingToken(), lock.held(), lock.holderRef(), token, ref) == TurnLock.Fence.NOT_HOLDER) {
+            return TurnService.notHolder();
+        }
+        fenced.increment();
+        return TurnService.fenced(token, lock.fencingToken());
     }
 
     /** The snapshot, or empty when no turn has written one yet. */

@@ -37,6 +37,17 @@ public class MentionService {
         this.registry = registry;
     }
 
+    /** The {@code user:} refs among a message's routes (each once, in order); agents get no mention. */
+    public static Set<String> people(List<String> routes) {
+        Set<String> users = new LinkedHashSet<>();
+        for (String route : routes == null ? List.<String>of() : routes) {
+            if (MemberRef.isValid(route) && MemberRef.parse(route).isUser()) {
+                users.add(route);
+            }
+        }
+        return users;
+    }
+
     /** Handles one rooms event; returns how many mentions were appended (0 for anything else or a redelivery). */
     public Uni<Integer> handle(String key, Envelope envelope) {
         if (key == null || envelope == null || !EventTypes.MESSAGE_CREATED.equals(envelope.type())
@@ -53,12 +64,7 @@ public class MentionService {
             return Uni.createFrom().item(0);
         }
         RoomMessage message = envelope.dataAs(RoomMessage.class);
-        Set<String> users = new LinkedHashSet<>();
-        for (String route : message.routes() == null ? List.<String>of() : message.routes()) {
-            if (MemberRef.isValid(route) && MemberRef.parse(route).isUser()) {
-                users.add(route);
-            }
-        }
+        Set<String> users = people(message.routes());
         if (users.isEmpty()) {
             return Uni.createFrom().item(0);
         }

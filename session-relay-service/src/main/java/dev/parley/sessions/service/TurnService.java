@@ -135,9 +135,7 @@ public class TurnService {
             switch (TurnLock.fence(state, token, callerRef)) {
                 case FENCED -> {
                     registry.counter(SessionsMetrics.TURNS_FENCED).increment();
-                    throw ProblemException.conflict(ErrorCodes.TURN_FENCED,
-                            "fencing token " + token + " is not the current grant",
-                            Map.of("fencingToken", state.fencingToken()));
+                    throw fenced(token, state.fencingToken());
                 }
                 case NOT_HOLDER -> throw notHolder();
                 default -> {
@@ -190,7 +188,13 @@ public class TurnService {
                 .replaceWithVoid();
     }
 
-    private static ProblemException notHolder() {
+    /** 409 {@code turn.fenced}, naming the current token. */
+    static ProblemException fenced(long token, long current) {
+        return ProblemException.conflict(ErrorCodes.TURN_FENCED, "fencing token " + token + " is not the current grant",
+                Map.of("fencingToken", current));
+    }
+
+    static ProblemException notHolder() {
         return ProblemException.forbidden(ErrorCodes.TURN_NOT_HOLDER, "only the holder of the turn can do this");
     }
 }
