@@ -8,16 +8,19 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Latest-wins coalescing per key, flushed for all keys together on a shared time grid (ADR 0053, ADR 0055). Pure logic
- * on explicit times (epoch milliseconds), so it is tested without clocks; not thread-safe (the caller serialises).
+ * Latest-wins coalescing per key, rate-limited per key, flushed for all keys together on a shared time grid (ADR 0053,
+ * ADR 0055). Pure logic on explicit times (epoch milliseconds), so it is tested without clocks; not thread-safe (the
+ * caller serialises).
  * <ul>
  *   <li>An offered item replaces its key's pending item (latest wins).</li>
- *   <li>A key releases at most one item per {@code window}; an item that ends the key's activity ({@code last}: the
- *       turn ended) is released at the next flush regardless.</li>
- *   <li>Flushes happen only on multiples of {@code grid}: an item waits at most {@code grid} beyond the moment it is
- *       due, and the items of all keys due in the same grid step leave together (one Kafka request instead of one per
- *       item).</li>
- *   <li>With nothing pending no flush is needed; a quiet key is forgotten at a later flush once its window passed.</li>
+ *   <li>A key releases one item per {@code window} on average, with a burst of two (a virtual-scheduling rate limit,
+ *       GCRA): a writer at exactly one item per window is never held back by the jitter of its own writes, while a
+ *       faster writer is cut to one per window, its newest item winning. An item that ends the key's activity
+ *       ({@code last}: the turn ended) is released at the next flush regardless.</li>
+ *   <li>Flushes happen only on multiples of {@code grid}: an item waits at most {@code grid} beyond the moment it may
+ *       leave, and the items of all keys due in the same grid step leave together (one Kafka request instead of one
+ *       per item).</li>
+ *   <li>With nothing pending no flush is needed; a quiet key is forgotten at a later flush.</li>
  * </ul>
  *
  * @param <T> the item (a {@code live.updated} with its origin)
@@ -29,9 +32,14 @@ public final class Coalescer<T> {
     private final Map<String, Slot<T>> slots = new HashMap<>();
 
     private static final class Slot<T> {
-        long released = Long.MIN_VALUE / 2;
+        /** The theoretical time of the next release (GCRA); a release is allowed from one window before it. */
+        long tat = Long.MIN_VALUE / 2;
         T pending;
         boolean last;
+
+        long allowedFrom(long window) {
+            return tat - window;
+        }
     }
 
     public Coalescer(long windowMillis, long gridMillis) {
@@ -47,25 +55,25 @@ public final class Coalescer<T> {
         Slot<T> slot = slots.computeIfAbsent(key, k -> new Slot<>());
         slot.pending = item;
         slot.last = last;
-        return flushTime(last ? now : slot.released + window, now);
+        return flushTime(last ? now : slot.allowedFrom(window), now);
     }
 
-    /** The items due at {@code now} (in no particular order); their keys count as released at {@code now}. */
+    /** The items that may leave at {@code now} (in no particular order). */
     public List<T> flush(long now) {
         List<T> due = new ArrayList<>();
         for (Iterator<Slot<T>> it = slots.values().iterator(); it.hasNext(); ) {
             Slot<T> slot = it.next();
-            if (slot.pending != null && (slot.last || now - slot.released >= window)) {
+            if (slot.pending != null && (slot.last || now >= slot.allowedFrom(window))) {
                 due.add(slot.pending);
                 slot.pending = null;
-                slot.released = now;
+                slot.tat = Math.max(slot.tat, now) + window;
                 if (slot.last) {
                     it.remove();
                     continue;
                 }
             }
-            if (slot.pending == null && now - slot.released >= window) {
-                it.remove();
+            if (slot.pending == null && now >= slot.tat) {
+                it.remove();   // as good as new: its next item may leave at once
             }
         }
         return due;
@@ -76,7 +84,7 @@ public final class Coalescer<T> {
         long next = Long.MAX_VALUE;
         for (Slot<T> slot : slots.values()) {
             if (slot.pending != null) {
-                next = Math.min(next, slot.last ? now : slot.released + window);
+                next = Math.min(next, slot.last ? now : slot.allowedFrom(window));
             }
         }
         return next == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(flushTime(next, now));

@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Latest-wins coalescing per key on a shared flush grid, on explicit times (window 100 ms, grid 10 ms). */
+/** Latest-wins coalescing per key, one item per window (burst of two), on a shared flush grid: window 100, grid 10. */
 class CoalescerTest {
 
     private final Coalescer<String> c = new Coalescer<>(100, 10);
@@ -21,24 +21,49 @@ class CoalescerTest {
     }
 
     @Test
-    void withinItsWindowAKeyKeepsOnlyTheLatestItemUntilTheWindowEnds() {
+    void aKeyReleasesTwoBackToBackThenOnePerWindowAndTheLatestItemWins() {
         c.offer("a", "a1", false, 1_000);
         assertThat(c.flush(1_010)).containsExactly("a1");
-        assertThat(c.offer("a", "a2", false, 1_020)).isEqualTo(1_110);
-        assertThat(c.offer("a", "a3", false, 1_050)).isEqualTo(1_110);
-        assertThat(c.flush(1_050)).isEmpty();
-        assertThat(c.next(1_050)).isEqualTo(OptionalLong.of(1_110));
-        assertThat(c.flush(1_110)).containsExactly("a3");
-        // after the window with nothing new, the key is quiet: the next item leaves at the next step
-        assertThat(c.flush(1_210)).isEmpty();
+        assertThat(c.offer("a", "a2", false, 1_020)).isEqualTo(1_030);
+        assertThat(c.flush(1_030)).containsExactly("a2");
+        assertThat(c.offer("a", "a3", false, 1_040)).isEqualTo(1_110);
+        assertThat(c.offer("a", "a4", false, 1_060)).isEqualTo(1_110);
+        assertThat(c.flush(1_060)).isEmpty();
+        assertThat(c.next(1_060)).isEqualTo(OptionalLong.of(1_110));
+        assertThat(c.flush(1_110)).containsExactly("a4");
+        // quiet long enough: forgotten, and the next item leaves at the next step
+        assertThat(c.flush(1_500)).isEmpty();
         assertThat(c.size()).isZero();
-        assertThat(c.offer("a", "a4", false, 1_300)).isEqualTo(1_310);
+        assertThat(c.offer("a", "a5", false, 1_500)).isEqualTo(1_510);
+    }
+
+    @Test
+    void aWriterAtOneItemPerWindowIsNeverHeldBackByItsJitter() {
+        for (int k = 0; k < 100; k++) {
+            long t = 10_000 + 100L * k + (k % 2 == 0 ? 9 : -9) + (k % 7);
+            long at = c.offer("a", "a" + k, false, t);
+            assertThat(at).as("write %d at %d", k, t).isLessThanOrEqualTo(t + 10);
+            assertThat(c.flush(at)).containsExactly("a" + k);
+        }
+    }
+
+    @Test
+    void aFasterWriterIsCutToOnePerWindowOnAverage() {
+        int released = 0;
+        for (long t = 10_000; t < 12_000; t += 10) {
+            c.offer("a", "x" + t, false, t);
+            released += c.flush(t + 10).size();
+        }
+        // two seconds at one per 100 ms, plus the burst of one more
+        assertThat(released).isBetween(20, 21);
     }
 
     @Test
     void theItemThatEndsTheTurnLeavesAtTheNextStepReplacingAPendingOne() {
         c.offer("a", "a1", false, 1_000);
         c.flush(1_010);
+        c.offer("a", "a2", false, 1_015);
+        c.flush(1_020);
         c.offer("a", "running", false, 1_030);
         assertThat(c.offer("a", "completed", true, 1_031)).isEqualTo(1_040);
         assertThat(c.next(1_035)).isEqualTo(OptionalLong.of(1_040));
@@ -48,13 +73,15 @@ class CoalescerTest {
     }
 
     @Test
-    void aFlushReleasesOnlyTheDueKeysAndSchedulesTheRest() {
+    void aFlushReleasesOnlyTheKeysThatMayLeaveAndSchedulesTheRest() {
         c.offer("a", "a1", false, 1_000);
         c.flush(1_010);
-        c.offer("a", "a2", false, 1_040);   // due at 1,110
-        c.offer("b", "b1", false, 1_041);   // fresh key: due now
+        c.offer("a", "a2", false, 1_015);
+        c.flush(1_020);
+        c.offer("a", "a3", false, 1_040);   // may leave from 1,120
+        c.offer("b", "b1", false, 1_041);   // a fresh key: at once
         assertThat(c.flush(1_050)).containsExactly("b1");
-        assertThat(c.next(1_050)).isEqualTo(OptionalLong.of(1_110));
-        assertThat(c.flush(1_110)).containsExactly("a2");
+        assertThat(c.next(1_050)).isEqualTo(OptionalLong.of(1_120));
+        assertThat(c.flush(1_120)).containsExactly("a3");
     }
 }
