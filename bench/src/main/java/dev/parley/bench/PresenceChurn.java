@@ -69,6 +69,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class PresenceChurn {
 
     private static final String PREFIX = "b4-";
+    /** Connections a part opens at once during the ramp (then it waits for them): the ramp goes at the gateways' pace. */
+    private static final int RAMP_WINDOW = 50;
 
     private PresenceChurn() {
     }
@@ -128,7 +130,8 @@ final class PresenceChurn {
             for (int g = 1; g < p.gateways(); g++) {
                 ExtraGateway.awaitReady(baseMgmt + 100 * g, 180);
             }
-            Fanout.log("b4: %d gateway(s) on ports %s; %d generator processes", p.gateways(), ports, p.parts());
+            Fanout.log("b4: %s; %d generator process(es)", p.direct() ? "direct (no gateway)" : p.gateways()
+                    + " gateways on ports " + ports, p.parts());
             String portList = ports.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
             groups.add(new ProcStats.Group("generator (part 0, this process)", ProcessHandle.current().pid()));
             List<Remote> remotes = new ArrayList<>();
@@ -182,7 +185,8 @@ final class PresenceChurn {
             }
             Report report = report(p, machine, ports, total, rampStart, rampEnd, rampSeconds, windowStart, windowEnd,
                     sampler, fds, metricsStart, metricsEnd);
-            Path file = report.write(reports, o.getOrDefault("label", "b4-" + p.members() + "members"));
+            Path file = report.write(reports, o.getOrDefault("label", "b4-" + (p.direct() ? "direct-" : "")
+                    + p.members() + "members" + (p.churn() == 0.05 ? "" : "-churn" + Report.f0(p.churn() * 100) + "pct")));
             System.out.println(report);
             System.out.println("report: " + file);
             return total.count("flaps") == 0 && total.count("missedOffline") == 0 && total.count("missedOnline") == 0
@@ -222,7 +226,7 @@ final class PresenceChurn {
         double window = (we.nanos() - ws.nanos()) / 1e9;
         report.line((p.direct()
                 ? "**Direct mode (`--direct`)**: no gateway and no WebSocket. The generator acts as two gateways "
-                + "(`bench-direct-a`/`-b`, a heartbeat every 5 s each) and produces each connection's `connect` / "
+                + "(`bench-direct-a/b-<run>`, a heartbeat every 5 s each) and produces each connection's `connect` / "
                 + "`disconnect` into `parley.presence.connections.v1` exactly as a gateway does (key = tenant, header "
                 + "`parley-type`); the watcher reads `parley.presence.changes.v1`. So presence-service and Kafka are "
                 + "all that is measured; \"published → watcher\" is Kafka alone. A connection's open = the moment its "
@@ -237,9 +241,10 @@ final class PresenceChurn {
                 + " % of " + String.format("%,d", connections) + "); " + Report.f0(p.leave() * 100) + " % of them "
                 + "stay away until their `offline` is announced (+ ≈ " + p.away() + " s) and come back (`online`), "
                 + "the others reload (reopen after ≈ " + p.reloadGap() + " s, inside the " + p.graceNanos() / 1_000_000_000L
-                + " s grace: any transition is a flap). One watcher per generator process is subscribed to `presence`"
-                + " and times its own members' `presence.changed`. **online** = event − the member's first connection "
-                + "open (WebSocket: handshake done); **offline** = event − (close + offline-grace), i.e. lateness beyond the "
+                + " s grace: any transition is a flap). One watcher per generator process ("
+                + (p.direct() ? "a reader of the changes topic" : "a WS subscribed to `presence`")
+                + ") times its own members' `presence.changed`. **online** = event − the member's first connection "
+                + "open (" + (p.direct() ? "its `connect` produced" : "WS handshake done") + "); **offline** = event − (close + offline-grace), i.e. lateness beyond the "
                 + "grace the API promises. Warm-up " + p.warmup() + " s (longer than the grace, so leaves are coming "
                 + "back), window " + Report.f0(window) + " s; latencies count changes made inside the window.\n");
         report.line("## Connect (ramp)\n");
@@ -288,6 +293,7 @@ final class PresenceChurn {
                 List.of("flaps (a transition of a reloading or steady member)", r.count("flaps") + why(r, "flap_")),
                 List.of("offline never announced / online never announced (30 s)", r.count("missedOffline") + " / "
                         + r.count("missedOnline")),
+                List.of("watcher connections lost (events meanwhile missed)", String.valueOf(r.count("watcherLost"))),
                 List.of("connections closed by a gateway / failed opens", r.count("serverClosed") + " / "
                         + r.count("openFailed") + why(r, "")),
                 List.of("presence fold lag (event `at` → folded; its Micrometer p99 at the window's end)",
@@ -1015,7 +1021,7 @@ final class PresenceChurn {
                 }
                 inFlight.add(open(members[k], 0));
                 inFlight.add(open(members[k], 1));
-                if (inFlight.size() >= 400) { // never more than 400 handshakes outstanding
+                if (inFlight.size() >= RAMP_WINDOW) { // a closed loop: never a queue of handshakes at a gateway
                     ParleyTarget.await(Future.all(inFlight), 300);
                     inFlight.clear();
                 }
@@ -1207,8 +1213,14 @@ final class PresenceChurn {
                 Promise<Void> ready = Promise.promise();
                 watcherClient.webSocket(options(port, token)).onFailure(ready::tryFail).onSuccess(ws -> {
                     ws.closeHandler(v -> {
-                        if (!closing) {
-                            log("the watcher's connection closed");
+                        if (!closing) { // counted (its events are lost meanwhile), and back after 1 s
+                            log("the watcher's connection closed (%s %s); reconnecting", ws.closeStatusCode(),
+                                    ws.closeReason());
+                            count("watcherLost", 1);
+                            vertx.setTimer(1000, t -> vertx.executeBlocking(() -> {
+                                watch(port, token);
+                                return null;
+                            }, false));
                         }
                     });
                     ws.textMessageHandler(text -> {
