@@ -29,8 +29,10 @@ public final class Bench {
               b2  many rooms: --rooms (200) × --per-room (10) subscribers, one poster per room at --rate-per-poster (1/s)
               b3  connection capacity: --connections (gateway open-file limit − 500) idle WS with a ping every
                   --keepalive s (20), --idle s (30) of idle CPU, then one channel broadcast
-              b4  presence churn: --members (5000) × 2 WS, --churn (0.05) of connections per second, --duration s (60),
-                  --grace s (30, the service's offline-grace)
+              b4  presence churn: --members (10000) × 2 WS over --gateways (2) gateways and --parts (2) generator
+                  processes, --churn (0.05) of connections per second (--leave 0.25 of them past the grace, the rest
+                  reload), --ramp-rate (1000/s), --duration s (60), --grace s (30, the service's offline-grace);
+                  --direct: presence-service alone (connection events straight into Kafka)
               b5  shared sessions: --sessions (100) × --watchers (3), live PUT --live-rate/s (10), --signal-rate/s (20)
               b6  resume storm: two extra gateways A and B, --clients (1000) on A, --rate posts/s (10) through B,
                   A killed (SIGKILL) after --before s (10), then --after s (15) on B

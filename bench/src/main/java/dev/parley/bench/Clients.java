@@ -21,11 +21,16 @@ final class Clients {
     final int sourceAddresses;
 
     Clients(Vertx vertx, int sourceAddresses, int perClientConnections, int postPool) {
+        this(vertx, 2, sourceAddresses, perClientConnections, postPool);
+    }
+
+    /** Stream clients bound to 127.0.0.{firstSource}, 127.0.0.{firstSource + 1}, ... (several generator processes). */
+    Clients(Vertx vertx, int firstSource, int sourceAddresses, int perClientConnections, int postPool) {
         this.vertx = vertx;
         this.sourceAddresses = sourceAddresses;
         for (int i = 0; i < sourceAddresses; i++) {
             streams.add(vertx.createHttpClient(new HttpClientOptions()
-                    .setLocalAddress("127.0.0." + (2 + i))
+                    .setLocalAddress("127.0.0." + (firstSource + i))
                     .setMaxPoolSize(perClientConnections)
                     .setMaxWebSockets(perClientConnections)
                     .setConnectTimeout(20_000)

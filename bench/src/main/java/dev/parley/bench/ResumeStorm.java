@@ -3,13 +3,7 @@ package dev.parley.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,8 +46,8 @@ final class ResumeStorm {
         int portA = basePort + 100;
         int portB = basePort + 200;
         String machine = Report.machine(command, stack);
-        Process a = startGateway(gw.rootPid(), "a", portA, baseMgmt + 100);
-        Process b = startGateway(gw.rootPid(), "b", portB, baseMgmt + 200);
+        Process a = ExtraGateway.start(gw.rootPid(), "a", portA, baseMgmt + 100);
+        Process b = ExtraGateway.start(gw.rootPid(), "b", portB, baseMgmt + 200);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Bench.intOpt(o, "loops", 2)));
         Clients clients = new Clients(vertx, Math.max(1, (2 * n + 9_999) / 10_000), 2 * n + 10, rate + 10);
         Stats stats = new Stats();
@@ -68,8 +62,8 @@ final class ResumeStorm {
         AtomicInteger inFlight = new AtomicInteger();
         boolean drained = false;
         try {
-            awaitReady(baseMgmt + 100, 180);
-            awaitReady(baseMgmt + 200, 180);
+            ExtraGateway.awaitReady(baseMgmt + 100, 180);
+            ExtraGateway.awaitReady(baseMgmt + 200, 180);
             Fanout.log("b6: gateways A :%d and B :%d ready", portA, portB);
             ParleyTarget parley = new ParleyTarget(clients, "127.0.0.1", portB, o.getOrDefault("tenant", "bench"),
                     stack, stats);
@@ -137,8 +131,8 @@ final class ResumeStorm {
         } finally {
             clients.close();
             vertx.close();
-            stop(a);
-            stop(b);
+            ExtraGateway.stop(a);
+            ExtraGateway.stop(b);
         }
         long head = maxSeq.get(0);
         for (Sub s : subs) {
@@ -211,62 +205,5 @@ final class ResumeStorm {
                         idx, resumedAt, resumed, attempts, failed, attempt + 1));
             }
         });
-    }
-
-    /** The devstack gateway's command line (same fast-jar, same config) with other ports and its own instance id. */
-    static Process startGateway(long devstackGatewayPid, String name, int port, int mgmtPort) throws Exception {
-        String[] args = Files.readString(Path.of("/proc/" + devstackGatewayPid + "/cmdline")).split("\0");
-        List<String> cmd = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.startsWith("-Dparley.devstack.process=")) {
-                continue; // not a devstack process: the bench stops it itself
-            } else if (arg.startsWith("-Dquarkus.http.port=")) {
-                cmd.add("-Dquarkus.http.port=" + port);
-            } else if (arg.startsWith("-Dquarkus.management.port=")) {
-                cmd.add("-Dquarkus.management.port=" + mgmtPort);
-            } else if (arg.equals("-jar")) {
-                cmd.add("-Dparley.gateway.instance-id=bench-" + name);
-                cmd.add("-jar");
-                // the devstack's hard-linked snapshot of gateway/target/quarkus-app (same build; a rebuild during the
-                // run cannot pull classes from under it, ADR 0060)
-                cmd.add(args[i + 1]);
-                i++;
-            } else {
-                cmd.add(arg);
-            }
-        }
-        Path dir = Path.of("bench/target/b6-gateway-" + name).toAbsolutePath();
-        Files.createDirectories(dir);
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("gateway.log").toFile()).start();
-    }
-
-    static void awaitReady(int mgmtPort, int seconds) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not up yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("gateway on management port " + mgmtPort + " not ready in " + seconds + " s");
-    }
-
-    static void stop(Process p) throws InterruptedException {
-        if (p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
     }
 }

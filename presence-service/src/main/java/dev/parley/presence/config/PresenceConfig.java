@@ -40,8 +40,9 @@ public interface PresenceConfig {
     int heartbeatMissCount();
 
     /**
-     * Duration: period of the one ticking loop that runs the idle / offline / heartbeat timers. Default 250 ms: the
-     * timers fire at most that late, at the cost of one scan of the owned members per tick.
+     * Duration: the longest the fold waits between checks of its timers and of gateway heartbeat timeouts. Default
+     * 250 ms. Member timers (idle, offline grace, rebuild hold) fire at their deadline from a queue (within 20 ms,
+     * ADR 0023), so this bounds only how late a dead gateway is noticed.
      */
     @WithDefault("250ms")
     Duration tick();

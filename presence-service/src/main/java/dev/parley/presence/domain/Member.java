@@ -26,6 +26,8 @@ final class Member {
     Instant since;
     /** After a rebuild: the ticking loop leaves this member alone until then (gateways get to prove liveness). */
     Instant holdUntil;
+    /** Due time (epoch ms) of this member's live entry in the board's timer queue; {@link PresenceBoard#NONE}. */
+    long queuedAt = PresenceBoard.NONE;
 
     Member(String tenant, String ref, String name, Instant since) {
         this.tenant = tenant;

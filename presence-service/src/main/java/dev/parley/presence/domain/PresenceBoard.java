@@ -6,11 +6,13 @@ import dev.parley.events.payload.RosterEntry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
 /**
@@ -27,6 +29,12 @@ import java.util.function.Predicate;
  * as if they had closed at that moment. Events change state through {@link #apply}; statuses are (re)computed by
  * {@link #evaluate} (the member an event touched) and {@link #tick} (timers), which return the transitions to
  * publish. Times of events are their {@code at} (clamped to {@code now}); timers run on {@code now}.
+ * <p>
+ * Timers are indexed by due time: every member whose status could change without an event (an idle deadline, the
+ * end of an offline grace, the end of a rebuild hold, a restored or dropped member to re-check) has one entry in a
+ * priority queue, so {@link #tick} costs O(due timers · log n), not O(members). An entry is only ever added when it
+ * is earlier than the member's queued one; a later deadline is queued when the earlier entry fires and the member
+ * is re-evaluated (so each member has at most a couple of entries, however many events it gets).
  */
 public final class PresenceBoard {
 
@@ -34,6 +42,16 @@ public final class PresenceBoard {
     private final Map<String, Member> members = new HashMap<>();
     /** Gateway instance id → when it was last heard from (receipt time, so gateway clocks do not matter). */
     private final Map<String, Instant> gateways = new HashMap<>();
+    /** Due timers (epoch ms); an entry whose due differs from its member's {@code queuedAt} is stale. */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due));
+    /** Members per published status (O(1) gauges). */
+    private final Map<String, Long> counts = new HashMap<>();
+
+    /** "No timer queued". */
+    static final long NONE = Long.MAX_VALUE;
+
+    private record Timer(long due, Member member) {
+    }
 
     public PresenceBoard(PresenceRules rules) {
         this.rules = rules;
@@ -49,10 +67,12 @@ public final class PresenceBoard {
      */
     public void restore(String tenant, RosterEntry entry) {
         Instant since = entry.since() == null ? Instant.EPOCH : entry.since();
-        Member m = members.computeIfAbsent(key(tenant, entry.ref()),
-                k -> new Member(tenant, entry.ref(), entry.name(), since));
+        Member m = members.get(key(tenant, entry.ref()));
+        if (m == null) {
+            m = add(new Member(tenant, entry.ref(), entry.name(), since));
+        }
         m.name = entry.name() == null ? m.name : entry.name();
-        m.status = entry.status();
+        status(m, entry.status());
         m.since = since;
         m.connections.clear();
         switch (entry.status()) {
@@ -72,6 +92,51 @@ public final class PresenceBoard {
                 m.disconnectedAt = since;
             }
         }
+        schedule(m, Long.MIN_VALUE); // re-checked by the next tick
+    }
+
+    private Member add(Member m) {
+        members.put(m.key(), m);
+        counts.merge(m.status, 1L, Long::sum);
+        return m;
+    }
+
+    private void status(Member m, String status) {
+        counts.merge(m.status, -1L, Long::sum);
+        counts.merge(status, 1L, Long::sum);
+        m.status = status;
+    }
+
+    /** Queues a re-evaluation of {@code m} at {@code due} (epoch ms) unless an earlier one is queued already. */
+    private void schedule(Member m, long due) {
+        if (due < m.queuedAt) {
+            m.queuedAt = due;
+            timers.add(new Timer(due, m));
+        }
+    }
+
+    /** The first ms at or after {@code t} (a deadline checked with {@code isBefore} has passed by then). */
+    private static long ceilMillis(Instant t) {
+        long ms = t.toEpochMilli();
+        return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
+    }
+
+    /** When a member evaluated just now could change status without an event, or {@link #NONE}. */
+    private long nextDeadline(Member m, Instant now) {
+        if (m.connected()) {
+            return RosterEntry.ONLINE.equals(m.status) && m.lastActivity != null
+                    ? ceilMillis(m.lastActivity.plus(rules.idleAfter())) : NONE;
+        }
+        if (RosterEntry.OFFLINE.equals(m.status)) {
+            return NONE;
+        }
+        return ceilMillis((m.disconnectedAt == null ? now : m.disconnectedAt).plus(rules.offlineGrace()));
+    }
+
+    /** When the earliest queued timer is due (epoch ms; possibly stale, never late), or {@link #NONE}. */
+    public long nextDue() {
+        Timer t = timers.peek();
+        return t == null ? NONE : t.due();
     }
 
     /** A gateway instance showed it is alive. */
@@ -102,8 +167,7 @@ public final class PresenceBoard {
         String key = key(event.tenant(), event.ref());
         Member m = members.get(key);
         if (m == null) {
-            m = new Member(event.tenant(), event.ref(), event.name() == null ? event.ref() : event.name(), at);
-            members.put(key, m);
+            m = add(new Member(event.tenant(), event.ref(), event.name() == null ? event.ref() : event.name(), at));
         } else if (event.name() != null) {
             m.name = event.name();
         }
@@ -152,8 +216,9 @@ public final class PresenceBoard {
     }
 
     /**
-     * The timers: drops the connections of gateways silent for longer than the heartbeat timeout, then recomputes
-     * every member of a tenant {@code ready} accepts (not one still being rebuilt) and not held.
+     * The timers: drops the connections of gateways silent for longer than the heartbeat timeout, then re-evaluates
+     * every member whose timer is due, of a tenant {@code ready} accepts (not one still being rebuilt: those stay
+     * queued) and not held.
      */
     public List<Transition> tick(Instant now, Predicate<String> ready) {
         Instant deadline = now.minus(rules.heartbeatTimeout());
@@ -168,18 +233,37 @@ public final class PresenceBoard {
         if (!dead.isEmpty()) {
             Instant at = now.truncatedTo(ChronoUnit.MILLIS);
             for (Member m : members.values()) {
-                if (m.connections.values().removeIf(dead::contains) && !m.connected()) {
-                    m.disconnectedAt = at;
+                if (m.connections.values().removeIf(dead::contains)) {
+                    if (!m.connected()) {
+                        m.disconnectedAt = at;
+                    }
+                    schedule(m, Long.MIN_VALUE);
                 }
             }
         }
         List<Transition> out = new ArrayList<>();
-        for (Member m : members.values()) {
-            if (ready.test(m.tenant) && (m.holdUntil == null || now.isAfter(m.holdUntil))) {
+        List<Timer> notReady = List.of();
+        long nowMs = now.toEpochMilli();
+        while (!timers.isEmpty() && timers.peek().due() <= nowMs) {
+            Timer t = timers.poll();
+            Member m = t.member();
+            if (t.due() != m.queuedAt) {
+                continue; // superseded by an earlier entry, or the member was forgotten
+            }
+            m.queuedAt = NONE;
+            if (!ready.test(m.tenant)) {
+                if (notReady.isEmpty()) {
+                    notReady = new ArrayList<>();
+                }
+                notReady.add(t);
+            } else if (m.holdUntil != null && !now.isAfter(m.holdUntil)) {
+                schedule(m, m.holdUntil.toEpochMilli() + 1);
+            } else {
                 m.holdUntil = null;
                 evaluate(m, now).ifPresent(out::add);
             }
         }
+        notReady.forEach(t -> schedule(t.member(), t.due()));
         return out;
     }
 
@@ -202,16 +286,19 @@ public final class PresenceBoard {
         } else {
             Instant gone = m.disconnectedAt == null ? now : m.disconnectedAt;
             if (now.isBefore(gone.plus(rules.offlineGrace()))) {
+                schedule(m, nextDeadline(m, now));
                 return Optional.empty(); // inside the grace: the previous status stands
             }
             status = RosterEntry.OFFLINE;
             since = gone;
         }
         if (status.equals(m.status)) {
+            schedule(m, nextDeadline(m, now));
             return Optional.empty();
         }
-        m.status = status;
+        status(m, status);
         m.since = since.truncatedTo(ChronoUnit.MILLIS);
+        schedule(m, nextDeadline(m, now));
         return Optional.of(new Transition(m.tenant, m.entry()));
     }
 
@@ -223,6 +310,7 @@ public final class PresenceBoard {
         for (Member m : members.values()) {
             if (tenant.test(m.tenant)) {
                 m.holdUntil = until;
+                schedule(m, until.toEpochMilli() + 1);
             }
         }
     }
@@ -234,7 +322,14 @@ public final class PresenceBoard {
 
     /** Forgets the members of the matching tenants (a partition moved to another instance). */
     public void forget(Predicate<String> tenant) {
-        members.values().removeIf(m -> tenant.test(m.tenant));
+        members.values().removeIf(m -> {
+            if (!tenant.test(m.tenant)) {
+                return false;
+            }
+            m.queuedAt = NONE; // its queued timers are stale from now on
+            counts.merge(m.status, -1L, Long::sum);
+            return true;
+        });
     }
 
     /** The published status of every member of a tenant. */
@@ -262,11 +357,16 @@ public final class PresenceBoard {
     }
 
     public long count(String status) {
-        return members.values().stream().filter(m -> m.status.equals(status)).count();
+        return counts.getOrDefault(status, 0L);
     }
 
     public int size() {
         return members.size();
+    }
+
+    /** Entries in the timer queue, stale ones included (diagnostics and tests: it stays O(members)). */
+    public int queuedTimers() {
+        return timers.size();
     }
 
     public boolean knowsGateway(String gateway) {

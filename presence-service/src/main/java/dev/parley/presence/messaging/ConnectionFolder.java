@@ -47,6 +47,8 @@ import java.util.function.Supplier;
 public final class ConnectionFolder implements Runnable, ConsumerRebalanceListener {
 
     private static final Logger LOG = Logger.getLogger(ConnectionFolder.class);
+    /** How late a timer may fire at most (beyond its deadline) when no record wakes the fold earlier. */
+    static final Duration TIMER_SLACK = Duration.ofMillis(20);
 
     /** Callbacks for meters, so this class stays free of Micrometer. */
     public interface Meters {
@@ -86,7 +88,8 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
     /** The group gave this instance its share at least once (possibly none: more instances than partitions). */
     private volatile boolean assignedOnce;
     private volatile Consumer<String, byte[]> consumer;
-    private volatile Map<String, List<RosterEntry>> snapshot = Map.of();
+    /** tenant → ref → entry, read by other threads; updated per member as the fold goes. */
+    private volatile Map<String, Map<String, RosterEntry>> snapshot = new ConcurrentHashMap<>();
 
     public ConnectionFolder(Supplier<Consumer<String, byte[]>> consumers, Topics topics, PresenceRules rules,
                             PresenceView view, TransitionSink sink, Clock clock, Duration tick, Meters meters) {
@@ -131,59 +134,69 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
     }
 
     private void loop(Consumer<String, byte[]> c) {
-        Instant lastTick = Instant.EPOCH;
-        boolean dirty = false;
+        long ticked = 0;
         while (!closed) {
-            var records = c.poll(tick);
+            var records = c.poll(pollTimeout(ticked));
             Instant now = clock.instant();
             for (ConsumerRecord<String, byte[]> record : records) {
-                dirty |= fold(record, now);
+                fold(record, now);
             }
             for (var it = replaying.entrySet().iterator(); it.hasNext(); ) {
                 var entry = it.next();
                 if (c.position(new TopicPartition(topic, entry.getKey())) >= entry.getValue()) {
                     it.remove();
                     finishReplay(entry.getKey(), now);
-                    dirty = true;
+                    refreshSnapshot();
                 }
             }
             replayDone = assignedOnce && replaying.isEmpty();
-            if (Duration.between(lastTick, now).compareTo(tick) < 0) {
-                continue; // under load polls return often: the O(members) timer scan runs once per tick
-            }
-            lastTick = now;
             heartbeats.forEach((gateway, at) -> {
                 board.gatewaySeen(gateway, at);
                 heartbeats.remove(gateway, at);
             });
-            List<Transition> transitions = board.tick(now, tenant -> !replaying.containsKey(partitionOf(tenant)));
-            transitions.forEach(sink::publish);
-            if (dirty || !transitions.isEmpty()) {
-                refreshSnapshot();
-                dirty = false;
+            // due timers only (a priority queue): cheap enough to run after every poll, so timers fire on time
+            for (Transition t : board.tick(now, tenant -> !replaying.containsKey(partitionOf(tenant)))) {
+                sink.publish(t);
+                published(t.tenant(), t.entry());
             }
+            meters.counts(board.count(RosterEntry.ONLINE), board.count(RosterEntry.IDLE));
+            ticked = now.toEpochMilli();
         }
     }
 
-    private boolean fold(ConsumerRecord<String, byte[]> record, Instant now) {
+    /**
+     * Until the next timer is due (but at least {@link #TIMER_SLACK}, so that hundreds of deadlines a second cost
+     * tens of wake-ups, not hundreds), at most one {@code tick} (heartbeat timeouts are checked at least that often).
+     * Timers that were due at the last tick and are still queued belong to tenants being replayed: they wait a tick.
+     */
+    private Duration pollTimeout(long ticked) {
+        long due = board.nextDue();
+        if (due <= ticked) {
+            return tick;
+        }
+        long wait = Math.max(due - clock.millis(), TIMER_SLACK.toMillis());
+        return wait < tick.toMillis() ? Duration.ofMillis(wait) : tick;
+    }
+
+    private void fold(ConsumerRecord<String, byte[]> record, Instant now) {
         ConnectionEvent event;
         try {
             event = Json.read(record.value(), ConnectionEvent.class);
         } catch (RuntimeException e) {
             meters.invalid();
-            return false;
+            return;
         }
         Long replayEnd = replaying.get(record.partition());
         boolean replay = replayEnd != null && record.offset() < replayEnd;
         var touched = board.apply(event, now);
         if (touched.isEmpty() || replay) {
-            return false;
+            return;
         }
         if (event.at() != null) {
             meters.lag(Duration.between(event.at(), clock.instant()));
         }
         board.evaluate(touched.get(), now).ifPresent(sink::publish);
-        return true;
+        board.entry(event.tenant(), event.ref()).ifPresent(entry -> published(event.tenant(), entry));
     }
 
     @Override
@@ -255,14 +268,26 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
         return Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8))) % partitionCount;
     }
 
+    /** The whole snapshot again (partitions gained or lost: rare). */
     private void refreshSnapshot() {
-        snapshot = board.byTenant();
+        Map<String, Map<String, RosterEntry>> next = new ConcurrentHashMap<>();
+        board.byTenant().forEach((tenant, entries) -> {
+            Map<String, RosterEntry> byRef = new ConcurrentHashMap<>();
+            entries.forEach(e -> byRef.put(e.ref(), e));
+            next.put(tenant, byRef);
+        });
+        snapshot = next;
         meters.counts(board.count(RosterEntry.ONLINE), board.count(RosterEntry.IDLE));
+    }
+
+    /** One member's entry changed (an event or a transition): O(1), not a copy of the board. */
+    private void published(String tenant, RosterEntry entry) {
+        snapshot.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).put(entry.ref(), entry);
     }
 
     /** The statuses this fold holds for a tenant (a snapshot; empty for tenants of other instances). */
     public List<RosterEntry> entries(String tenant) {
-        return snapshot.getOrDefault(tenant, List.of());
+        return List.copyOf(snapshot.getOrDefault(tenant, Map.of()).values());
     }
 
     /** Whether the group has assigned this instance its partitions and every one of them has been replayed. */

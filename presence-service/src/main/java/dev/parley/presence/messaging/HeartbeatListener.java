@@ -2,6 +2,7 @@ package dev.parley.presence.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.events.Json;
+import dev.parley.events.KafkaHeaders;
 import dev.parley.events.payload.ConnectionEvent;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * hands them to the local fold. Heartbeats are keyed by gateway id, so they land on one partition that is usually
  * owned by another presence instance, while the gateway's connections are spread over the partitions of all its
  * tenants: every instance must see every gateway's heartbeats. Each instance therefore reads the whole topic once
- * more and keeps only the heartbeats (ADR 0021).
+ * more and keeps only the heartbeats (ADR 0021). Records whose {@code parley-type} header names another kind are
+ * skipped without decoding their value.
  */
 public final class HeartbeatListener implements Runnable {
 
@@ -77,6 +79,11 @@ public final class HeartbeatListener implements Runnable {
 
     private void handle(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
+            return;
+        }
+        // the gateways put the kind in the type header: connection events (nearly every record) skip the JSON
+        String type = KafkaHeaders.get(record.headers(), KafkaHeaders.TYPE);
+        if (type != null && !type.equals(ConnectionEvent.HEARTBEAT)) {
             return;
         }
         try {

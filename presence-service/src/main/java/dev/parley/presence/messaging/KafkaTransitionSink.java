@@ -7,11 +7,15 @@ import dev.parley.events.StreamName;
 import dev.parley.platform.kafka.ParleyKafka;
 import dev.parley.presence.domain.Transition;
 import dev.parley.presence.metrics.PresenceMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Publishes a transition to the compacted {@code parley.presence.changes} topic: key {@code <tenant>/<ref>}, value
@@ -24,13 +28,16 @@ public final class KafkaTransitionSink implements TransitionSink {
     private static final Logger LOG = Logger.getLogger(KafkaTransitionSink.class);
 
     private final ParleyKafka kafka;
-    private final MeterRegistry registry;
     private final Clock clock;
+    private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
+    private final Function<String, Counter> counter;
+    private final Counter failures;
 
     public KafkaTransitionSink(ParleyKafka kafka, MeterRegistry registry, Clock clock) {
         this.kafka = kafka;
-        this.registry = registry;
         this.clock = clock;
+        this.counter = status -> registry.counter(PresenceMetrics.TRANSITIONS, "status", status);
+        this.failures = registry.counter(PresenceMetrics.PUBLISH_FAILURES);
     }
 
     @Override
@@ -40,10 +47,9 @@ public final class KafkaTransitionSink implements TransitionSink {
         kafka.send(kafka.topicNames().presenceChanges(), transition.key(), EventTypes.PRESENCE_CHANGED, null, null,
                         Json.bytes(envelope))
                 .subscribe().with(
-                        ok -> registry.counter(PresenceMetrics.TRANSITIONS, "status", transition.entry().status())
-                                .increment(),
+                        ok -> transitions.computeIfAbsent(transition.entry().status(), counter).increment(),
                         error -> {
-                            registry.counter(PresenceMetrics.PUBLISH_FAILURES).increment();
+                            failures.increment();
                             LOG.warnf("could not publish presence of %s: %s", transition.key(), error.toString());
                         });
     }

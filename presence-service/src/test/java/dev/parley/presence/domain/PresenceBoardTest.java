@@ -321,6 +321,46 @@ class PresenceBoardTest {
     }
 
     @Test
+    void timersFireAtTheirDeadlineAndNextDueNamesTheEarliest() {
+        Instant opened = now;
+        connect("c1");
+        assertThat(board.nextDue()).isEqualTo(opened.plus(IDLE).toEpochMilli());
+        now = now.plusSeconds(3);
+        Instant closed = now;
+        disconnect("c1");
+        assertThat(board.nextDue()).isEqualTo(closed.plus(GRACE).toEpochMilli());
+        assertThat(board.tick(closed.plus(GRACE).minusMillis(1))).isEmpty();
+        assertThat(board.tick(closed.plus(GRACE))).extracting(t -> t.entry().status()).containsExactly("offline");
+        // the superseded idle deadline fires nothing
+        assertThat(board.tick(opened.plus(IDLE).plusSeconds(1))).isEmpty();
+        assertThat(board.nextDue()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void manyReloadsLeaveOneTransitionAndABoundedTimerQueue() {
+        connect("c1");
+        for (int i = 0; i < 1000; i++) {
+            now = now.plusMillis(10);
+            disconnect("c" + (i + 1));
+            connect("c" + (i + 2));
+            published.addAll(board.tick(now));
+        }
+        disconnect("c1001");
+        Instant lastClose = now;
+        advance(GRACE.plusSeconds(1));
+        assertThat(statuses()).containsExactly("online", "offline");
+        assertThat(ada().since()).isEqualTo(lastClose);
+        assertThat(board.queuedTimers()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void restoredMembersAreReEvaluatedByTheNextTick() {
+        // online, but their last activity is older than idle-after: the first tick makes them idle
+        board.restore("acme", new RosterEntry("user:ada", "Ada", "online", now.minus(IDLE).minusSeconds(1)));
+        assertThat(board.tick(now)).extracting(t -> t.entry().status()).containsExactly("idle");
+    }
+
+    @Test
     void rulesRejectNonsense() {
         assertThatThrownBy(() -> PresenceRules.of(IDLE, GRACE, Duration.ofSeconds(5), 0))
                 .isInstanceOf(IllegalArgumentException.class);
