@@ -78,10 +78,11 @@ class CoalescerTest {
         c.flush(1_010);
         c.offer("a", "a2", false, 1_015);
         c.flush(1_020);
-        c.offer("a", "a3", false, 1_040);   // may leave from 1,120
+        c.offer("a", "a3", false, 1_040);   // a1 and a2 were the burst: one window after a1, from 1,110
         c.offer("b", "b1", false, 1_041);   // a fresh key: at once
         assertThat(c.flush(1_050)).containsExactly("b1");
-        assertThat(c.next(1_050)).isEqualTo(OptionalLong.of(1_120));
-        assertThat(c.flush(1_120)).containsExactly("a3");
+        assertThat(c.next(1_050)).isEqualTo(OptionalLong.of(1_110));
+        assertThat(c.flush(1_100)).isEmpty();
+        assertThat(c.flush(1_110)).containsExactly("a3");
     }
 }
