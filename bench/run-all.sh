@@ -11,7 +11,7 @@ H="--home=bench/target/parley"
 D=60; [ "${1:-}" = "short" ] && D=30
 run() { echo "=== $(date -u +%T) $*"; "$@" 2>&1 | tee -a bench/target/run-all.log | grep -v -e '^WARNING' -e '^SEVERE' -e 'ConnectionBase' | grep -E '^[0-9]{2}:|report:|^\| \*\*|Exception|error' ; }
 
-run $B b1 $H --reference
+run $B b1 $H --reference --warmup=60   # the first run also warms the freshly started JVMs' JIT
 run $B b2 $H --reference --duration=$D
 run $B b1 $H --subscribers=5000 --profile=30
 run $B b1 $H --direct --duration=$D

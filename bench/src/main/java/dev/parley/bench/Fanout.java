@@ -109,9 +109,9 @@ final class Fanout {
                 final int room = r;
                 final int poster = k;
                 long initial = 1 + ThreadLocalRandom.current().nextLong(periodMs);
-                clients.vertx.setTimer(initial, first -> {
+                clients.postLoop.setTimer(initial, first -> {
                     post(target, stats, room, poster, pad, maxSeq, inFlight, postingEnds);
-                    long id = clients.vertx.setPeriodic(periodMs,
+                    long id = clients.postLoop.setPeriodic(periodMs,
                             tid -> post(target, stats, room, poster, pad, maxSeq, inFlight, postingEnds));
                     synchronized (timers) {
                         timers.add(id);
@@ -146,7 +146,7 @@ final class Fanout {
 
         // stop posting, wait for in-flight posts, then drain until every open subscriber has its room's last seq
         synchronized (timers) {
-            timers.forEach(clients.vertx::cancelTimer);
+            timers.forEach(clients.postLoop::cancelTimer);
         }
         long drainDeadline = System.nanoTime() + 20_000_000_000L;
         boolean drained = false;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
@@ -53,9 +54,8 @@ final class ResumeStorm {
         Stats stats = new Stats();
         List<Sub> subs = new ArrayList<>();
         long[] resumedAt = new long[n];
-        AtomicInteger resumed = new AtomicInteger();
-        AtomicInteger attempts = new AtomicInteger();
-        AtomicInteger failedAttempts = new AtomicInteger();
+        Resumes r = new Resumes();
+        AtomicInteger resumed = r.resumed();
         long killAt;
         long allResumedAt = -1;
         AtomicLongArray maxSeq = new AtomicLongArray(1);
@@ -74,8 +74,7 @@ final class ResumeStorm {
             Runnable[] onCloseA = new Runnable[n];
             for (int i = 0; i < n; i++) {
                 final int idx = i;
-                onCloseA[i] = () -> resume(vertx, parley, subs.get(idx), portB, idx, resumedAt, resumed, attempts,
-                        failedAttempts, 0);
+                onCloseA[i] = () -> resume(vertx, parley, subs.get(idx), portB, idx, resumedAt, r, 0);
             }
             // WS first: their `subscribed` frame gives the head the SSE subscribers start from
             for (boolean sse : new boolean[] {false, true}) {
@@ -129,6 +128,7 @@ final class ResumeStorm {
                 Thread.sleep(100);
             }
         } finally {
+            r.stopping().set(true);
             clients.close();
             vertx.close();
             ExtraGateway.stop(a);
@@ -139,10 +139,16 @@ final class ResumeStorm {
             head = Math.max(head, s.lastSeq);
         }
         long missing = 0;
+        long holes = 0;
+        int[] behind = new int[2];   // clients not at the head after the drain: [WS, SSE]
         long dups = 0;
         long reordered = 0;
         for (Sub s : subs) {
             missing += s.missing(head);
+            holes += s.holes();
+            if (s.lastSeq < head) {
+                behind[s.sse ? 1 : 0]++;
+            }
             dups += s.duplicates;
             reordered += s.reordered;
         }
@@ -160,7 +166,9 @@ final class ResumeStorm {
                 + "(resume with `Last-Event-ID`), half WebSocket (resume with `subscribe` + `after`). " + rate
                 + " posts/s through B for " + before + " s before the kill and " + after + " s after it; A is killed "
                 + "with SIGKILL (a crash, no 1001). A client reconnects as soon as its connection ends; a refused "
-                + "reconnect is retried after 100–300 ms.\n");
+                + "reconnect is retried after 100–300 ms, and a resumed connection B ends is resumed again from its "
+                + "last seq (API.md §2). Gaps split into holes (a seq missing below one the client got: lost) and "
+                + "tail (not yet delivered when the 20 s drain ended).\n");
         report.table(List.of("measure", "value"), List.of(
                 List.of("clients", String.valueOf(n)),
                 List.of("resumed on B", resumed.get() + " / " + n),
@@ -168,9 +176,14 @@ final class ResumeStorm {
                         : String.format("%.2f s", allResumedS)) + "**"),
                 List.of("resume time p50 / p99 / max", Stats.ms(resume, 50) + " / " + Stats.ms(resume, 99) + " / "
                         + Stats.ms(resume, 100) + " ms after the kill"),
-                List.of("reconnect attempts (refused)", attempts.get() + " (" + failedAttempts.get() + ")"),
+                List.of("reconnect attempts (refused)", r.attempts().get() + " (" + r.failed().get() + ")"),
+                List.of("resumed connections B ended (1013) and the client resumed again", String.valueOf(
+                        r.closedByB().get())),
                 List.of("posts 201", stats.postsOk.sum() + "; errors " + stats.postErrors),
                 List.of("gaps (missing seqs)", String.valueOf(missing)),
+                List.of("… holes (behind a client's last seq: lost) / tail (after it: not caught up by the drain's "
+                        + "end)", holes + " / " + (missing - holes)),
+                List.of("clients short of the head after the drain: WS / SSE", behind[0] + " / " + behind[1]),
                 List.of("duplicates", String.valueOf(dups)),
                 List.of("reordered", String.valueOf(reordered)),
                 List.of("all delivered after the drain", String.valueOf(drained)),
@@ -188,21 +201,43 @@ final class ResumeStorm {
         return missing == 0 && dups == 0 && resumed.get() == n ? 0 : 3;
     }
 
+    /** Counters of the resume phase (any thread). */
+    private record Resumes(AtomicInteger resumed, AtomicInteger attempts, AtomicInteger failed,
+                           AtomicInteger closedByB, AtomicBoolean stopping) {
+        Resumes() {
+            this(new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
+                    new AtomicBoolean());
+        }
+    }
+
+    /**
+     * Resumes {@code sub} on B after its last seq, as API.md §2 asks of a client: a refused attempt is retried after
+     * 100–300 ms, and a connection B ends (1013: the replay was unavailable, or the client fell behind) is resumed
+     * again from the last seq it got. Only the first successful resume counts for the resume time.
+     */
     private static void resume(Vertx vertx, ParleyTarget parley, Sub sub, int portB, int idx, long[] resumedAt,
-                               AtomicInteger resumed, AtomicInteger attempts, AtomicInteger failed, int attempt) {
-        if (attempt >= 100) {
+                               Resumes r, int attempt) {
+        if (attempt >= 100 || r.stopping().get()) {
             return;
         }
-        attempts.incrementAndGet();
+        r.attempts().incrementAndGet();
         long from = sub.lastSeq > 0 ? sub.lastSeq : sub.base;
-        parley.connect(sub, portB, from, null).onComplete(ar -> {
+        Runnable again = () -> vertx.setTimer(100 + ThreadLocalRandom.current().nextLong(200),
+                t -> resume(vertx, parley, sub, portB, idx, resumedAt, r, attempt + 1));
+        parley.connect(sub, portB, from, () -> {
+            if (!r.stopping().get()) {
+                r.closedByB().incrementAndGet();
+                again.run();
+            }
+        }).onComplete(ar -> {
             if (ar.succeeded()) {
-                resumedAt[idx] = System.nanoTime();
-                resumed.incrementAndGet();
+                if (resumedAt[idx] == 0) {
+                    resumedAt[idx] = System.nanoTime();
+                    r.resumed().incrementAndGet();
+                }
             } else {
-                failed.incrementAndGet();
-                vertx.setTimer(100 + ThreadLocalRandom.current().nextLong(200), t -> resume(vertx, parley, sub, portB,
-                        idx, resumedAt, resumed, attempts, failed, attempt + 1));
+                r.failed().incrementAndGet();
+                again.run();
             }
         });
     }

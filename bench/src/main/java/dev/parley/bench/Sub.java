@@ -59,6 +59,11 @@ final class Sub {
         stats.delivered(now, longAfter(text, "\"sentAt\":"));
     }
 
+    /** Seqs in (base, lastSeq] this subscriber never saw: holes behind what it already got (a real loss). */
+    long holes() {
+        return base < 0 ? 0 : missing(lastSeq);
+    }
+
     /** Seqs in (base, head] this subscriber never saw. */
     long missing(long head) {
         if (base < 0) {
