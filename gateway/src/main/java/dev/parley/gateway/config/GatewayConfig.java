@@ -74,6 +74,17 @@ public interface GatewayConfig {
      */
     Optional<MemorySize> socketSendBuffer();
 
+    /**
+     * How long a verified access token is taken as verified again without re-checking its signature and claims (ADR
+     * 0017); never past the token's own {@code exp}. {@code 0s} verifies every request and connection.
+     */
+    @WithDefault("60s")
+    Duration tokenCacheTtl();
+
+    /** Most verified tokens remembered (least recently used out first); each costs about 1 KiB of heap. */
+    @WithDefault("10000")
+    long tokenCacheSize();
+
     /** Most subscriptions one WebSocket may hold; a further subscribe gets an error frame {@code stream.limit}. */
     @WithDefault("100")
     int maxSubscriptionsPerConnection();

@@ -1,6 +1,8 @@
 package dev.parley.gateway.service;
 
+import dev.parley.gateway.config.GatewayConfig;
 import dev.parley.gateway.domain.AuthFailure;
+import dev.parley.gateway.domain.TokenCache;
 import dev.parley.platform.identity.AuthConfig;
 import dev.parley.platform.identity.Caller;
 import dev.parley.platform.identity.CallerProducer;
@@ -11,12 +13,14 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.time.Clock;
 import java.time.Instant;
 
 /**
  * Verifies an access token string the gateway got itself (header, WebSocket subprotocol, or a stream ticket) with
  * quarkus-oidc — signature, issuer, audience, expiry exactly as every service does — and reads the caller with the
- * platform's one reading of claims.
+ * platform's one reading of claims. A verified token is remembered until the earlier of its expiry and
+ * {@code token-cache-ttl} (ADR 0017), so a client's next request or reconnect does not pay the RS256 check again.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -28,17 +32,25 @@ public class TokenVerifier {
     private final TenantIdentityProvider identities;
     private final AuthConfig authConfig;
     private final Roster roster;
+    private final TokenCache<Verified> verified;
 
-    public TokenVerifier(TenantIdentityProvider identities, AuthConfig authConfig, Roster roster) {
+    public TokenVerifier(TenantIdentityProvider identities, AuthConfig authConfig, Roster roster,
+                         GatewayConfig config) {
         this.identities = identities;
         this.authConfig = authConfig;
         this.roster = roster;
+        this.verified = new TokenCache<>(config.tokenCacheSize(), config.tokenCacheTtl(), Clock.systemUTC());
     }
 
     /** Fails with {@link AuthFailure} (→ 401) for a missing, malformed, expired or foreign token. */
     public Uni<Verified> verify(String token) {
         if (token == null || token.isBlank() || token.length() > 16 * 1024) {
             return Uni.createFrom().failure(new AuthFailure("a bearer token is required"));
+        }
+        Verified known = verified.get(token);
+        if (known != null) {
+            roster.seen(known.caller());
+            return Uni.createFrom().item(known);
         }
         return identities.authenticate(new AccessTokenCredential(token))
                 .onFailure().transform(e -> new AuthFailure("invalid token"))
@@ -55,7 +67,9 @@ public class TokenVerifier {
                     long exp = jwt.getExpirationTime();
                     Instant expiresAt = exp > 0 ? Instant.ofEpochSecond(exp) : Instant.now().plusSeconds(3600);
                     roster.seen(caller);
-                    return new Verified(caller, token, expiresAt);
+                    Verified v = new Verified(caller, token, expiresAt);
+                    verified.put(token, v, expiresAt);
+                    return v;
                 });
     }
 
