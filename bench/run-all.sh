@@ -11,7 +11,11 @@ H="--home=bench/target/parley"
 D=60; [ "${1:-}" = "short" ] && D=30
 run() { echo "=== $(date -u +%T) $*"; "$@" 2>&1 | tee -a bench/target/run-all.log | grep -v -e '^WARNING' -e '^SEVERE' -e 'ConnectionBase' | grep -E '^[0-9]{2}:|report:|^\| \*\*|Exception|error' ; }
 
-run $B b1 $H --reference --warmup=60   # the first run also warms the freshly started JVMs' JIT
+# Warm-up, not reported: on 2 cores the freshly started JVMs' JIT takes minutes of load to settle (a cold gateway
+# spent 20-33 % of its samples in C2, and rooms-service twice the CPU per post), so every measured run sees warm code.
+run $B b1 $H --duration=60 --reports=bench/target/warm-up
+run $B b2 $H --duration=60 --reports=bench/target/warm-up
+run $B b1 $H --reference
 run $B b2 $H --reference --duration=$D
 run $B b1 $H --subscribers=5000 --profile=30
 run $B b1 $H --direct --duration=$D
