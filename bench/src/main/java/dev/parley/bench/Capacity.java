@@ -149,10 +149,7 @@ final class Capacity {
             ParleyTarget.await(parley.request(io.vertx.core.http.HttpMethod.POST, "/api/channel/messages", poster,
                     "{\"body\":\"b3-broadcast\"}"), 30);
             long postedAt = System.nanoTime();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (delivered.get() < open.get() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Waits.until(Duration.ofSeconds(60), Duration.ofMillis(20), () -> delivered.get() >= open.get());
             long cpuBroadcast = ProcStats.cpuTicks(pid);
             double perConnHeap = (heap1 - heap0) / (double) Math.max(1, n);
             double perConnRss = (rss1 - rss0) * 1024.0 / Math.max(1, n);
@@ -243,7 +240,6 @@ final class Capacity {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        Thread.sleep(500);
         HttpClient http = HttpClient.newHttpClient();
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort + "/q/metrics"))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();

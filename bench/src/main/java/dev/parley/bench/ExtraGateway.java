@@ -53,18 +53,11 @@ final class ExtraGateway {
     /** Waits until {@code /q/health/ready} on the management port answers 200. */
     static void awaitReady(int mgmtPort, int seconds) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not up yet
-            }
-            Thread.sleep(500);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(3)).build();
+        if (Waits.until(Duration.ofSeconds(seconds), Duration.ofMillis(500),
+                () -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200)) {
+            return;
         }
         throw new IllegalStateException("gateway on management port " + mgmtPort + " not ready in " + seconds + " s");
     }

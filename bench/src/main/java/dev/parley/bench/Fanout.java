@@ -1,6 +1,7 @@
 package dev.parley.bench;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,17 +149,9 @@ final class Fanout {
         synchronized (timers) {
             timers.forEach(clients.postLoop::cancelTimer);
         }
-        long drainDeadline = System.nanoTime() + 20_000_000_000L;
-        boolean drained = false;
-        while (System.nanoTime() < drainDeadline) {
-            if (inFlight.get() == 0 && System.nanoTime() > postingEnds) {
-                drained = subs.stream().allMatch(s -> !s.open || s.lastSeq >= maxSeq.get(s.room));
-                if (drained) {
-                    break;
-                }
-            }
-            Thread.sleep(100);
-        }
+        boolean drained = Waits.until(Duration.ofSeconds(20), Duration.ofMillis(100), () -> inFlight.get() == 0
+                && System.nanoTime() > postingEnds
+                && subs.stream().allMatch(s -> !s.open || s.lastSeq >= maxSeq.get(s.room)));
         long missing = 0;
         long dups = 0;
         long reordered = 0;

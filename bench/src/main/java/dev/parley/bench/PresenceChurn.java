@@ -987,13 +987,11 @@ final class PresenceChurn {
          * else a reconnect racing the end of their grace would count as a flap or a missed transition.
          */
         private void awaitOffline() throws InterruptedException {
-            long deadline = System.nanoTime() + p.graceNanos() + 30_000_000_000L;
             int online = onlineCount();
             if (online > 0) {
                 log("%d members still online from an earlier run: waiting for their offline (≤ grace)", online);
-            }
-            while (online > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
+                Waits.until(Duration.ofNanos(p.graceNanos()).plusSeconds(30), Duration.ofMillis(200),
+                        () -> onlineCount() == 0);
                 online = onlineCount();
             }
             count("onlineAtStart", online);
@@ -1029,10 +1027,7 @@ final class PresenceChurn {
             ParleyTarget.await(Future.all(inFlight), 300);
             log("%d connections open after %.1f s; waiting for every member's online", 2 * members.length,
                     (System.nanoTime() - start) / 1e9);
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (System.nanoTime() < deadline && steadyCount() < members.length) {
-                Thread.sleep(100);
-            }
+            Waits.until(Duration.ofSeconds(120), Duration.ofMillis(100), () -> steadyCount() >= members.length);
             synchronized (this) {
                 count("rampNotSteady", members.length - steady.size);
                 for (Member m : members) {
@@ -1076,10 +1071,8 @@ final class PresenceChurn {
                 }
             });
             long watchdog = vertx.setPeriodic(1000, t -> overdue());
-            long end = windowEnd + p.graceNanos() + 30_000_000_000L;
-            while (System.nanoTime() < windowEnd || (pending() > 0 && System.nanoTime() < end)) {
-                Thread.sleep(200);
-            }
+            sleepUntil(windowEnd);   // the churn's window: a schedule, not a condition
+            Waits.until(Duration.ofNanos(p.graceNanos()).plusSeconds(30), Duration.ofMillis(200), () -> pending() == 0);
             vertx.cancelTimer(tick);
             vertx.cancelTimer(watchdog);
             count("pendingAtEnd", pending());

@@ -3,6 +3,7 @@ package dev.parley.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,28 +106,15 @@ final class ResumeStorm {
             Fanout.log("b6: killing gateway A (pid %d, SIGKILL)", a.pid());
             a.destroyForcibly();
             a.waitFor(10, TimeUnit.SECONDS);
-            long deadline = killAt + 60_000_000_000L;
-            while (resumed.get() < n && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            if (resumed.get() == n) {
+            if (Waits.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> resumed.get() == n)) {
                 allResumedAt = Arrays.stream(resumedAt).max().orElse(killAt);
             }
             Fanout.log("b6: %d/%d resumed on B", resumed.get(), n);
             Thread.sleep(after * 1000L);
             timers.forEach(vertx::cancelTimer);
             stats.windowEnd = System.nanoTime();
-            long drainDeadline = System.nanoTime() + 20_000_000_000L;
-            while (System.nanoTime() < drainDeadline) {
-                if (inFlight.get() == 0) {
-                    long head = maxSeq.get(0);
-                    drained = subs.stream().allMatch(s -> s.lastSeq >= head);
-                    if (drained) {
-                        break;
-                    }
-                }
-                Thread.sleep(100);
-            }
+            drained = Waits.until(Duration.ofSeconds(20), Duration.ofMillis(100), () -> inFlight.get() == 0
+                    && subs.stream().allMatch(s -> s.lastSeq >= maxSeq.get(0)));
         } finally {
             r.stopping().set(true);
             clients.close();

@@ -83,10 +83,7 @@ class CoalescerTest {
 
     @Test
     void theItemThatEndsTheTurnLeavesAtTheNextStepReplacingAPendingOne() {
-        c.offer("a", "a1", false, 1_000);
-        c.flush(1_010);
-        c.offer("a", "a2", false, 1_015);
-        c.flush(1_020);
+        spendTheBurst();
         c.offer("a", "running", false, 1_030);
         assertThat(c.offer("a", "completed", true, 1_031)).isEqualTo(1_040);
         assertThat(c.next(1_035)).isEqualTo(OptionalLong.of(1_040));
@@ -97,15 +94,20 @@ class CoalescerTest {
 
     @Test
     void aFlushReleasesOnlyTheKeysThatMayLeaveAndSchedulesTheRest() {
-        c.offer("a", "a1", false, 1_000);
-        c.flush(1_010);
-        c.offer("a", "a2", false, 1_015);
-        c.flush(1_020);
+        spendTheBurst();
         c.offer("a", "a3", false, 1_040);   // a1 and a2 were the burst: from 1,070
         c.offer("b", "b1", false, 1_041);   // a fresh key: at once
         assertThat(c.flush(1_050)).containsExactly("b1");
         assertThat(c.next(1_050)).isEqualTo(OptionalLong.of(1_070));
         assertThat(c.flush(1_060)).isEmpty();
         assertThat(c.flush(1_070)).containsExactly("a3");
+    }
+
+    /** Key "a" releases a1 and a2 back to back (at 1,010 and 1,020): its tolerance is used up until 1,070. */
+    private void spendTheBurst() {
+        c.offer("a", "a1", false, 1_000);
+        assertThat(c.flush(1_010)).containsExactly("a1");
+        c.offer("a", "a2", false, 1_015);
+        assertThat(c.flush(1_020)).containsExactly("a2");
     }
 }
