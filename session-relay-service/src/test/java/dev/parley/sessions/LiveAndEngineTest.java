@@ -4,6 +4,7 @@ import dev.parley.events.Json;
 import dev.parley.events.KafkaHeaders;
 import dev.parley.sessions.Api.Person;
 import dev.parley.testing.ParleyTestResources;
+import dev.parley.testing.TopicTail;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,6 +92,36 @@ class LiveAndEngineTest {
         }
         a.req().body(Map.of("turnId", "t1", "status", "running", "text", "", "thinking", "", "tools", tools,
                 "fencingToken", token)).put(base + "/live").then().statusCode(422).body("code", equalTo("live.too_many_tools"));
+    }
+
+    /**
+     * A live snapshot counts its text, thinking and tools against the event cap (512 KiB): over it, 422
+     * {@code event.too_large} and nothing stored; just under it, the release's {@code turn.ended} that carries the
+     * snapshot reaches Kafka (issue 23, item 1: an oversized turn.ended used to wedge the relay).
+     */
+    @Test
+    void aLiveSnapshotOverTheEventCapIsRefusedAndOneUnderItEndsTheTurnOnKafka() {
+        Person a = person("acme", "Ada");
+        String id = Api.createSession(a, "big-turn");
+        String base = "/api/sessions/" + id;
+        int token = a.req().body(Map.of("turnId", "t1")).post(base + "/turn").then().statusCode(201)
+                .extract().path("fencingToken");
+        a.req().body(Map.of("turnId", "t1", "status", "running", "text", "a".repeat(200_000),
+                        "thinking", "b".repeat(200_000), "tools", List.of(Map.of("id", "1", "name", "grep",
+                                "status", "done", "summary", "c".repeat(130_000))), "fencingToken", token))
+                .put(base + "/live").then().statusCode(422).body("code", equalTo("event.too_large"));
+        a.req().get(base + "/live").then().statusCode(204);
+        a.req().body(Map.of("turnId", "t1", "status", "completed", "text", "a".repeat(250_000),
+                "thinking", "b".repeat(250_000), "tools", List.of(), "fencingToken", token))
+                .put(base + "/live").then().statusCode(200);
+        a.req().delete(base + "/turn").then().statusCode(204);
+        try (TopicTail tail = new TopicTail("parley.sessions.events.v1", "acme/session:" + id)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> tail.events().stream()
+                    .anyMatch(e -> "turn.ended".equals(e.type())));
+            TopicTail.Event ended = tail.events().stream().filter(e -> "turn.ended".equals(e.type())).findFirst()
+                    .orElseThrow();
+            assertThat(ended.envelope().path("data").path("text").asText()).hasSize(250_000);
+        }
     }
 
     /**

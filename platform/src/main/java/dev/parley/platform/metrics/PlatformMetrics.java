@@ -10,6 +10,8 @@ public final class PlatformMetrics {
     public static final String STREAM_LOG_PUBLISHED = "parley.stream_log.published";
     /** Counter: relay rounds that failed (broker down, database error) and will be retried. */
     public static final String STREAM_LOG_RELAY_FAILURES = "parley.stream_log.relay.failures";
+    /** Counter: events the broker refused for good (too large, invalid), set aside in {@code stream_log_dead_letter}. */
+    public static final String STREAM_LOG_DEAD_LETTERED = "parley.stream_log.dead_lettered";
     /** Timer: from an event's commit to Kafka's acknowledgement. */
     public static final String STREAM_LOG_RELAY_LAG = "parley.stream_log.relay.lag";
     /** Counter: roster entries published (first sight of a member, or a new display name). */

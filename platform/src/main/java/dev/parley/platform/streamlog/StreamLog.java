@@ -3,6 +3,8 @@ package dev.parley.platform.streamlog;
 import dev.parley.events.Envelope;
 import dev.parley.events.Json;
 import dev.parley.events.StreamKey;
+import dev.parley.platform.problem.ErrorCodes;
+import dev.parley.platform.problem.ProblemException;
 import dev.parley.platform.sql.SessionSql;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -31,6 +33,9 @@ import java.util.function.LongFunction;
  * inserts every event and queues the notification. The head rows stay locked until the transaction ends, so an
  * append should be the last thing a transaction does (ADR 0044).
  * <p>
+ * An envelope over {@code parley.stream-log.max-event-size} fails the append with 422 {@code event.too_large}
+ * before the events are inserted; the head moves roll back with the caller's transaction, so nothing is written.
+ * <p>
  * Call it from inside {@code @WithTransaction} / {@code Panache.withTransaction}.
  */
 @ApplicationScoped
@@ -38,6 +43,60 @@ import java.util.function.LongFunction;
 public class StreamLog {
 
     static final String NOTIFY_CHANNEL = "parley_stream_log";
+
+    private final long maxEventBytes;
+
+    public StreamLog(StreamLogConfig config) {
+        this.maxEventBytes = config.maxEventSize().asLongValue();
+    }
+
+    /** The event cap in UTF-8 bytes of the envelope's JSON. */
+    public long maxEventBytes() {
+        return maxEventBytes;
+    }
+
+    /** What an envelope adds around its data (stream name, seq, type, time), with room to spare. */
+    static final int ENVELOPE_RESERVE = 1024;
+
+    /**
+     * Refuses data that would not fit in one event once wrapped in its envelope, with 422 {@code event.too_large}:
+     * for a write checked before anything is stored (a live snapshot, which a later {@code turn.ended} carries).
+     */
+    public void checkData(Object data) {
+        check(utf8Length(Json.string(data)) + ENVELOPE_RESERVE);
+    }
+
+    /** Refuses an envelope's JSON over the event cap with 422 {@code event.too_large}. */
+    void checkSize(String json) {
+        check(utf8Length(json));
+    }
+
+    private void check(long bytes) {
+        if (bytes > maxEventBytes) {
+            throw ProblemException.limit(ErrorCodes.EVENT_TOO_LARGE,
+                    "an event is at most " + maxEventBytes + " bytes; this one is " + bytes);
+        }
+    }
+
+    /** The UTF-8 length of a string without encoding it (a lone surrogate counts as the 3 bytes of U+FFFD). */
+    static long utf8Length(String s) {
+        int n = s.length();
+        long bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    bytes += 2; // 4 bytes for the pair's 2 chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
 
     /** Moves each stream's head by its count (new streams start at 0), in key order; answers the new heads. */
     private static final String MOVE_HEADS = "INSERT INTO stream_head (stream_key, head) "
@@ -119,6 +178,7 @@ public class StreamLog {
                         seqs[i] = seq;
                         types[i] = event.type();
                         json[i] = Json.string(envelope);
+                        checkSize(json[i]);
                         origins[i] = event.origin();
                     }
                     return SessionSql.rowsInTransaction(session, INSERT_EVENTS, keys, seqs, types,

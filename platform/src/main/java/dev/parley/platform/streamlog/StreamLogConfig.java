@@ -1,5 +1,6 @@
 package dev.parley.platform.streamlog;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -33,4 +34,12 @@ public interface StreamLogConfig {
     /** Largest page of the internal replay API (the gateway pages through longer gaps). */
     @WithDefault("1000")
     int replayMaxPage();
+
+    /**
+     * Largest event envelope, in UTF-8 bytes of its JSON ({@code 512K}): an append over it is refused with 422
+     * {@code event.too_large} before anything is written. Well under Kafka's default 1 MiB record limit, so every
+     * event the log accepts is one the broker accepts.
+     */
+    @WithDefault("512K")
+    MemorySize maxEventSize();
 }

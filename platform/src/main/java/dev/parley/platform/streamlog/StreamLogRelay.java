@@ -21,6 +21,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +46,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>One relay at a time per database: each round holds a transaction-scoped advisory lock, so several replicas
  *       never interleave a stream's events.</li>
  *   <li>A commit wakes it at once ({@code LISTEN}/{@code NOTIFY}); the poll is only a fallback.</li>
- *   <li>A broker outage fails the round after the producer's delivery timeout; the producer is dropped (what was
- *       queued behind the expired record is aborted, never sent out of order), nothing is marked, and the next
- *       round sends again with a new producer. A crash between publish and mark re-sends a batch, which consumers
- *       drop by {@code seq}.</li>
+ *   <li>Each stream's acknowledged prefix is marked, whatever happened to other streams of the round. A broker
+ *       outage fails sends after the producer's delivery timeout; the producer is dropped (what was queued behind
+ *       the expired record is aborted, never sent out of order), and the next round sends the rest again with a
+ *       new producer. A crash between publish and mark re-sends a batch, which consumers drop by {@code seq}.</li>
+ *   <li>A record the broker refuses for good (over its size limit, invalid) never blocks anything: it is set
+ *       aside in {@code stream_log_dead_letter} with the reason (metric {@code parley.stream_log.dead_lettered}),
+ *       counted as done, and its stream goes on. Subscribers still get it by replay from the owner.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -64,6 +72,7 @@ public class StreamLogRelay {
     private final Optional<String> password;
     private final Counter published;
     private final Counter failures;
+    private final Counter deadLettered;
     private final Timer lag;
 
     private final AtomicBoolean running = new AtomicBoolean();
@@ -89,6 +98,7 @@ public class StreamLogRelay {
         this.password = password;
         this.published = registry.counter(PlatformMetrics.STREAM_LOG_PUBLISHED);
         this.failures = registry.counter(PlatformMetrics.STREAM_LOG_RELAY_FAILURES);
+        this.deadLettered = registry.counter(PlatformMetrics.STREAM_LOG_DEAD_LETTERED);
         this.lag = Timer.builder(PlatformMetrics.STREAM_LOG_RELAY_LAG)
                 .description("Time from an event's commit to its acknowledgement by Kafka")
                 .publishPercentileHistogram().register(registry);
@@ -159,39 +169,99 @@ public class StreamLogRelay {
                 });
     }
 
+    /** One row of a round: what was sent, and what became of it. */
+    private record Sent(String key, long seq, String type, OffsetDateTime at, int bytes) {
+    }
+
     private Uni<Integer> publish(SqlConnection conn, io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
         if (rows.size() == 0) {
             return Uni.createFrom().item(0);
         }
-        List<Uni<Void>> sends = new ArrayList<>(rows.size());
-        Map<String, Long> highest = new LinkedHashMap<>();
-        List<OffsetDateTime> times = new ArrayList<>(rows.size());
+        List<Sent> sent = new ArrayList<>(rows.size());
+        List<Uni<Optional<Throwable>>> outcomes = new ArrayList<>(rows.size());
         for (Row row : rows) {
             String key = row.getString("stream_key");
             long seq = row.getLong("seq");
-            highest.put(key, seq);
-            times.add(row.getOffsetDateTime("at"));
-            sends.add(kafka.send(topic, key, row.getString("type"), seq, row.getString("origin"),
-                    row.getString("envelope").getBytes(StandardCharsets.UTF_8)).replaceWithVoid());
+            byte[] value = row.getString("envelope").getBytes(StandardCharsets.UTF_8);
+            sent.add(new Sent(key, seq, row.getString("type"), row.getOffsetDateTime("at"), value.length));
+            outcomes.add(kafka.send(topic, key, row.getString("type"), seq, row.getString("origin"), value)
+                    .map(ack -> Optional.<Throwable>empty())
+                    .onFailure().recoverWithItem(Optional::of));
         }
         // every send settles before the round ends, so a retry never overlaps sends of the failed round
-        return Uni.join().all(sends).andCollectFailures()
+        return Uni.join().all(outcomes).andFailFast()
                 .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
-                .chain(() -> {
-                    List<Tuple> marks = new ArrayList<>(highest.size());
-                    highest.forEach((key, seq) -> marks.add(Tuple.of(key, seq)));
-                    return conn.preparedQuery("UPDATE stream_log SET published = true "
-                                    + "WHERE stream_key = $1 AND seq <= $2 AND NOT published")
-                            .executeBatch(marks);
-                })
-                .map(done -> {
-                    published.increment(rows.size());
+                .chain(results -> settle(conn, sent, results));
+    }
+
+    /**
+     * Marks, per stream, the prefix the broker acknowledged. A record the broker refuses for good is set aside as a
+     * dead letter and counts as done, so its stream goes on after it; any other failure stops that stream's prefix
+     * (the rest is sent again next round) and leaves every other stream alone. Answers how many rows are done.
+     */
+    private Uni<Integer> settle(SqlConnection conn, List<Sent> sent, List<Optional<Throwable>> results) {
+        Map<String, Long> done = new LinkedHashMap<>();
+        Set<String> blocked = new HashSet<>();
+        List<Tuple> deadLetters = new ArrayList<>();
+        List<Sent> acknowledged = new ArrayList<>(sent.size());
+        Throwable failure = null;
+        for (int i = 0; i < sent.size(); i++) {
+            Sent row = sent.get(i);
+            if (blocked.contains(row.key())) {
+                continue;
+            }
+            Throwable error = results.get(i).orElse(null);
+            if (error == null) {
+                acknowledged.add(row);
+            } else if (refusedForGood(error)) {
+                LOG.warnf("stream-log relay: %s seq %d (%s, %d bytes) refused by the broker for good (%s); "
+                        + "set aside as a dead letter, replay still serves it", row.key(), row.seq(), row.type(),
+                        row.bytes(), error.toString());
+                deadLetters.add(Tuple.of(row.key(), row.seq(), row.type(), row.bytes(), error.toString()));
+            } else {
+                blocked.add(row.key());
+                failure = error;
+                continue;
+            }
+            done.put(row.key(), row.seq());
+        }
+        if (failure != null) {
+            failures.increment();
+            LOG.warnf("stream-log relay: %d of %d events not acknowledged (%d streams held back), will retry: %s",
+                    sent.size() - acknowledged.size() - deadLetters.size(), sent.size(), blocked.size(),
+                    failure.toString());
+        }
+        if (done.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Uni<Void> setAside = deadLetters.isEmpty() ? Uni.createFrom().voidItem()
+                : conn.preparedQuery("INSERT INTO stream_log_dead_letter (stream_key, seq, type, bytes, reason) "
+                        + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING").executeBatch(deadLetters)
+                        .replaceWithVoid();
+        List<Tuple> marks = new ArrayList<>(done.size());
+        done.forEach((key, seq) -> marks.add(Tuple.of(key, seq)));
+        int count = acknowledged.size() + deadLetters.size();
+        return setAside
+                .chain(() -> conn.preparedQuery("UPDATE stream_log SET published = true "
+                        + "WHERE stream_key = $1 AND seq <= $2 AND NOT published").executeBatch(marks))
+                .map(marked -> {
+                    published.increment(acknowledged.size());
+                    deadLettered.increment(deadLetters.size());
                     long now = System.currentTimeMillis();
-                    for (OffsetDateTime at : times) {
-                        lag.record(Duration.ofMillis(Math.max(0, now - at.toInstant().toEpochMilli())));
+                    for (Sent row : acknowledged) {
+                        lag.record(Duration.ofMillis(Math.max(0, now - row.at().toInstant().toEpochMilli())));
                     }
-                    return rows.size();
+                    // a round that held streams back does not run again at once: the poll retries it
+                    return blocked.isEmpty() ? count : 0;
                 });
+    }
+
+    /** The broker (or the producer's own check of the same limit) will never take this record, however often sent. */
+    static boolean refusedForGood(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException
+                || e instanceof InvalidRecordException;
     }
 
     /** For tests and diagnostics: the stream key of a record as the relay publishes it. */

@@ -92,6 +92,16 @@ public class TestResource {
                 .collect().asList().map(list -> list.size());
     }
 
+    /** Appends one event whose data holds {@code chars} characters: for the event cap. */
+    @POST
+    @Path("sized")
+    public Uni<Integer> sized(@RestQuery UUID room, @RestQuery int chars) {
+        Caller caller = current.get();
+        StreamKey stream = caller.streamKey(StreamName.room(room));
+        return Panache.withTransaction(() -> log.append(stream, "sized", Map.of("text", "x".repeat(chars))))
+                .map(envelope -> envelope.seq().intValue());
+    }
+
     /**
      * Appends {@code count} events alternately to {@code first} and {@code second} (first gets the extra one) in one
      * transaction, through one multi-stream append.

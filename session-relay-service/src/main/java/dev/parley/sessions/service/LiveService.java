@@ -5,6 +5,7 @@ import dev.parley.events.payload.LiveSnapshot;
 import dev.parley.events.payload.Tool;
 import dev.parley.platform.identity.Caller;
 import dev.parley.platform.problem.ProblemException;
+import dev.parley.platform.streamlog.StreamLog;
 import dev.parley.sessions.config.SessionsConfig;
 import dev.parley.sessions.domain.Live;
 import dev.parley.sessions.domain.SessionErrors;
@@ -20,6 +21,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,11 +39,13 @@ public class LiveService {
     private final Sessions sessions;
     private final LivePublisher publisher;
     private final SessionsConfig config;
+    private final StreamLog log;
     private final Counter updates;
     private final Counter fenced;
 
     public LiveService(TurnRepository repository, Sessions sessions, LivePublisher publisher, SessionsConfig config,
-                       MeterRegistry registry) {
+                       StreamLog log, MeterRegistry registry) {
+        this.log = log;
         this.repository = repository;
         this.sessions = sessions;
         this.publisher = publisher;
@@ -68,6 +72,8 @@ public class LiveService {
         }
         String text = write.text() == null ? "" : write.text();
         String thinking = write.thinking() == null ? "" : write.thinking();
+        // the snapshot as live.updated and the turn's final turn.ended will carry it must fit in one event
+        log.checkData(new LiveSnapshot(write.turnId(), write.status(), text, thinking, tools, ref, Instant.now(), false));
         // One statement: membership, the fencing check under the lock row's FOR SHARE, and the upsert (ADR 0055).
         return repository.writeLive(id, caller.tenant(), ref, write.turnId(), write.status(), text, thinking, tools,
                         write.fencingToken())
