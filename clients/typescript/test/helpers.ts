@@ -17,16 +17,21 @@ interface StackInfo {
 }
 
 function readStack(): StackInfo {
-  if (process.env.PARLEY_URL) {
-    const info: StackInfo = { baseUrl: process.env.PARLEY_URL };
+  let recorded: StackInfo | undefined;
+  try {
+    recorded = JSON.parse(readFileSync(join(moduleDir, 'target/stack.json'), 'utf8')) as StackInfo;
+  } catch {
+    recorded = undefined;
+  }
+  const url = process.env.PARLEY_URL;
+  if (url) {
+    // the stack scripts/stack.mjs recorded, if that is the one named; else only what the environment says
+    if (recorded && recorded.baseUrl === url.replace(/\/$/, '')) return recorded;
+    const info: StackInfo = { baseUrl: url };
     if (process.env.PARLEY_HOME) info.home = process.env.PARLEY_HOME;
     return info;
   }
-  try {
-    return JSON.parse(readFileSync(join(moduleDir, 'target/stack.json'), 'utf8')) as StackInfo;
-  } catch {
-    return { baseUrl: 'http://localhost:8080' };
-  }
+  return recorded ?? { baseUrl: 'http://localhost:8080' };
 }
 
 export const stack = readStack();
