@@ -35,6 +35,11 @@ import java.util.function.Predicate;
  * priority queue, so {@link #tick} costs O(due timers · log n), not O(members). An entry is only ever added when it
  * is earlier than the member's queued one; a later deadline is queued when the earlier entry fires and the member
  * is re-evaluated (so each member has at most a couple of entries, however many events it gets).
+ * <p>
+ * Gateways re-announce each open connection periodically ({@code announce}, ADR 0025), so the connections topic
+ * always holds a recent record of every open connection and a rebuild learns all of them. A member restored as
+ * online/idle whose connections no replayed or live event names by the end of the rebuild hold has no open
+ * connection any more: the placeholder expires then, and the grace runs from there.
  */
 public final class PresenceBoard {
 
@@ -46,6 +51,8 @@ public final class PresenceBoard {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due));
     /** Members per published status (O(1) gauges). */
     private final Map<String, Long> counts = new HashMap<>();
+    /** Restored members whose placeholder connection expired at the end of a hold (no announce named them). */
+    private long unverifiedExpired;
 
     /** "No timer queued". */
     static final long NONE = Long.MAX_VALUE;
@@ -156,7 +163,8 @@ public final class PresenceBoard {
         }
         gatewaySeen(event.gateway(), now);
         boolean memberEvent = switch (event.kind()) {
-            case ConnectionEvent.CONNECT, ConnectionEvent.DISCONNECT, ConnectionEvent.ACTIVITY -> true;
+            case ConnectionEvent.CONNECT, ConnectionEvent.DISCONNECT, ConnectionEvent.ACTIVITY,
+                 ConnectionEvent.ANNOUNCE -> true;
             default -> false;
         };
         if (!memberEvent || event.tenant() == null || event.ref() == null) {
@@ -197,6 +205,17 @@ public final class PresenceBoard {
                     m.disconnectedAt = null;
                 }
                 touch(m, at);
+            }
+            case ConnectionEvent.ANNOUNCE -> {
+                // "still open": verifies the connection (and its gateway) but is not activity
+                if (connection != null && event.gateway() != null) {
+                    if (m.connections.put(connection, event.gateway()) == null) {
+                        m.disconnectedAt = null;
+                    }
+                    if (m.lastActivity == null) {
+                        touch(m, at); // a connection we never saw open: its announce stands in for the connect
+                    }
+                }
             }
             default -> throw new IllegalStateException(event.kind());
         }
@@ -259,6 +278,9 @@ public final class PresenceBoard {
             } else if (m.holdUntil != null && !now.isAfter(m.holdUntil)) {
                 schedule(m, m.holdUntil.toEpochMilli() + 1);
             } else {
+                if (m.holdUntil != null && m.unverified) {
+                    expireUnverified(m, m.holdUntil);
+                }
                 m.holdUntil = null;
                 evaluate(m, now).ifPresent(out::add);
             }
@@ -269,6 +291,19 @@ public final class PresenceBoard {
 
     public List<Transition> tick(Instant now) {
         return tick(now, t -> true);
+    }
+
+    /**
+     * A restored member no replayed or live event (connect, activity, announce) has named a connection of by the end
+     * of their rebuild hold: every open connection is re-announced well within the topic's retention, so they have
+     * none. They count as disconnected since the end of the hold; the grace runs from there.
+     */
+    private void expireUnverified(Member m, Instant holdEnd) {
+        m.unverified = false;
+        unverifiedExpired++;
+        if (m.connections.isEmpty() && m.disconnectedAt == null) {
+            m.disconnectedAt = holdEnd.truncatedTo(ChronoUnit.MILLIS);
+        }
     }
 
     private Optional<Transition> evaluate(Member m, Instant now) {
@@ -304,7 +339,8 @@ public final class PresenceBoard {
 
     /**
      * After a rebuild: leave the members of the matching tenants to events until {@code until} (inclusive; a
-     * gateway silent since the rebuild is dropped in the same tick that releases them).
+     * gateway silent since the rebuild is dropped in the same tick that releases them). A restored member still
+     * unverified when released (no event named a connection of theirs) is taken as disconnected at {@code until}.
      */
     public void hold(Predicate<String> tenant, Instant until) {
         for (Member m : members.values()) {
@@ -358,6 +394,11 @@ public final class PresenceBoard {
 
     public long count(String status) {
         return counts.getOrDefault(status, 0L);
+    }
+
+    /** How many restored placeholders expired at the end of a hold so far (no announce or event named them). */
+    public long unverifiedExpired() {
+        return unverifiedExpired;
     }
 
     public int size() {

@@ -135,6 +135,7 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
 
     private void loop(Consumer<String, byte[]> c) {
         long ticked = 0;
+        long expiredLogged = board.unverifiedExpired();
         while (!closed) {
             var records = c.poll(pollTimeout(ticked));
             Instant now = clock.instant();
@@ -160,6 +161,12 @@ public final class ConnectionFolder implements Runnable, ConsumerRebalanceListen
                 published(t.tenant(), t.entry());
             }
             meters.counts(board.count(RosterEntry.ONLINE), board.count(RosterEntry.IDLE));
+            if (board.unverifiedExpired() != expiredLogged) {
+                LOG.infof("presence fold: %d restored members were named by no connection event or announce by the "
+                        + "end of the rebuild hold; they go offline after the grace (ADR 0025)",
+                        board.unverifiedExpired() - expiredLogged);
+                expiredLogged = board.unverifiedExpired();
+            }
             ticked = now.toEpochMilli();
         }
     }

@@ -369,4 +369,84 @@ class PresenceBoardTest {
         assertThat(PresenceRules.of(IDLE, GRACE, Duration.ofSeconds(5), 3).heartbeatTimeout())
                 .isEqualTo(Duration.ofSeconds(15));
     }
+
+    // --- issue 23 item 14: announces re-verify restored members; placeholders expire at the end of the hold ---
+
+    void announce(String gateway, String connection) {
+        send(event(ConnectionEvent.ANNOUNCE, gateway, connection, "acme", "user:ada"));
+    }
+
+    /** What the fold does after a replay: every known gateway gets a fresh window, members are held one timeout. */
+    Instant holdAfterRebuild() {
+        Instant until = now.plus(board.rules().heartbeatTimeout());
+        board.refreshGateways(now);
+        board.hold(tenant -> tenant.equals("acme"), until);
+        return until;
+    }
+
+    @Test
+    void item14ARestoredMemberNoAnnounceNamesExpiresAtTheEndOfTheHoldAndGoesOfflineAfterTheGrace() {
+        board.restore("acme", new RosterEntry("user:ada", "Ada", "online", now.minusSeconds(60)));
+        Instant holdEnd = holdAfterRebuild();
+        advance(Duration.ofSeconds(15));
+        assertThat(published).isEmpty();
+        advance(GRACE.minusSeconds(2));
+        assertThat(published).isEmpty(); // the grace runs from the end of the hold
+        advance(Duration.ofSeconds(3));
+        assertThat(statuses()).containsExactly("offline");
+        assertThat(ada().since()).isEqualTo(holdEnd);
+        assertThat(board.unverifiedExpired()).isEqualTo(1);
+    }
+
+    @Test
+    void item14ARestoredMemberWhoseGatewayReAnnouncesStaysOnlineAndGoesIdleOnSchedule() {
+        Instant since = now.minusSeconds(60);
+        board.restore("acme", new RosterEntry("user:ada", "Ada", "online", since));
+        board.apply(event(ConnectionEvent.ANNOUNCE, "gw1", "c-old", "acme", "user:ada"), now); // replayed
+        holdAfterRebuild();
+        advance(Duration.ofMinutes(2));
+        assertThat(published).isEmpty();
+        assertThat(ada()).isEqualTo(new RosterEntry("user:ada", "Ada", "online", since));
+        assertThat(board.connections("acme", "user:ada")).isEqualTo(1);
+        assertThat(board.unverifiedExpired()).isZero();
+        advance(IDLE.minusMinutes(3).plusSeconds(1));
+        assertThat(statuses()).containsExactly("idle");
+        assertThat(ada().since()).isEqualTo(since.plus(IDLE));
+    }
+
+    @Test
+    void item14AnAnnounceDuringTheHoldVerifiesTheMemberAndTheirGatewayDyingDropsThem() {
+        board.restore("acme", new RosterEntry("user:ada", "Ada", "online", now.minusSeconds(60)));
+        holdAfterRebuild();
+        advance(Duration.ofSeconds(2));
+        announce("gw2", "c-old"); // live, from a gateway that then dies (no heartbeat, no disconnect)
+        Instant announced = now;
+        advance(Duration.ofSeconds(16));
+        assertThat(published).isEmpty();
+        Instant dropped = announced.plus(board.rules().heartbeatTimeout()).plusSeconds(1);
+        advance(GRACE.plusSeconds(1));
+        assertThat(statuses()).containsExactly("offline");
+        assertThat(ada().since()).isEqualTo(dropped);
+        assertThat(board.unverifiedExpired()).isZero();
+    }
+
+    @Test
+    void item14AnAnnounceIsNotActivity() {
+        connect("c1");
+        advance(IDLE.plusSeconds(1));
+        assertThat(statuses()).containsExactly("online", "idle");
+        announce("gw1", "c1");
+        advance(Duration.ofSeconds(5));
+        assertThat(statuses()).containsExactly("online", "idle");
+        assertThat(board.connections("acme", "user:ada")).isEqualTo(1);
+    }
+
+    @Test
+    void item14AnAnnounceOfAConnectionNeverSeenOpenConnectsTheMember() {
+        announce("gw1", "c-unseen");
+        assertThat(statuses()).containsExactly("online");
+        disconnect("c-unseen");
+        advance(GRACE.plusSeconds(1));
+        assertThat(statuses()).containsExactly("online", "offline");
+    }
 }

@@ -57,13 +57,24 @@ public final class FakeGateway implements AutoCloseable {
         return member(ConnectionEvent.ACTIVITY, tenant, sub, null, connection);
     }
 
+    /** The periodic "still open" of one connection (ADR 0025): not activity. */
+    public Instant announce(String tenant, String sub, String name, String connection) {
+        return member(ConnectionEvent.ANNOUNCE, tenant, sub, name, connection);
+    }
+
+    /** Re-announces a connection every {@code interval} (as a gateway does for each open connection) until closed. */
+    public void announceEvery(Duration interval, String tenant, String sub, String name, String connection) {
+        beats.scheduleAtFixedRate(() -> announce(tenant, sub, name, connection), 0, interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
     private Instant member(String kind, String tenant, String sub, String name, String connection) {
         Instant at = Instant.now();
         send(tenant, new ConnectionEvent(kind, id, connection, tenant, "user:" + sub, name, at));
         return at;
     }
 
-    /** The gateway "dies": no more heartbeats, no disconnects. */
+    /** The gateway "dies": no more heartbeats, no announces, no disconnects. */
     public void stopHeartbeats() {
         beats.shutdownNow();
     }
