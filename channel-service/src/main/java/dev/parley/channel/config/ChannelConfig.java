@@ -52,6 +52,13 @@ public interface ChannelConfig {
         /** Uploads removed per short transaction by the cleanup job. */
         @WithDefault("200")
         int cleanupBatchSize();
+
+        /**
+         * Attachment bytes a tenant may hold, attached and not yet attached alike (10 GiB); an upload that would pass
+         * it → 422 {@code attachment.quota}. Counted in the database, so it holds across every instance (ADR 0034).
+         */
+        @WithDefault("10G")
+        MemorySize tenantQuota();
     }
 
     interface Blobs {
@@ -107,5 +114,14 @@ public interface ChannelConfig {
         /** How often the retention job runs (a Quarkus {@code every} expression, or {@code off}); 10 min keeps expiry timely. */
         @WithDefault("10m")
         String every();
+
+        /**
+         * Whether channel-service keeps the channel events topic to the same window (ADR 0035): at start it sets the
+         * topic's {@code retention.ms} to {@link #period()} (and {@code segment.ms} to a 24th of it), and every run
+         * deletes the topic's records older than the window. Off when the topic is managed elsewhere (Strimzi
+         * KafkaTopic with the same {@code retention.ms}); then a differing {@code retention.ms} is only logged.
+         */
+        @WithDefault("true")
+        boolean manageTopic();
     }
 }

@@ -1,11 +1,12 @@
 package dev.parley.channel.repository;
 
-import dev.parley.events.StreamKey;
 import dev.parley.platform.paging.PageRequest;
+import dev.parley.platform.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.UUID;
 
 /**
  * Reads and writes of the channel tables inside the caller's Hibernate Reactive session/transaction. Statements that
- * are SQL-shaped (idempotent reaction insert, attach-once, stream-log scrubbing) are native; entities elsewhere.
+ * are SQL-shaped (idempotent reaction insert, attach-once, purge) are native; entities elsewhere; scrubbing is
+ * {@link Scrubber}.
  */
 @ApplicationScoped
 public class ChannelRepository {
@@ -27,11 +29,32 @@ public class ChannelRepository {
         return MessageEntity.<MessageEntity>findById(id).map(m -> m != null && m.tenant.equals(tenant) ? m : null);
     }
 
+    /**
+     * The message, its row locked {@code FOR UPDATE} until the transaction ends (ADR 0033): an edit, a reaction and a
+     * delete of one message run one after the other, and each sees what the one before committed.
+     */
+    public Uni<MessageEntity> lock(String tenant, UUID id) {
+        return MessageEntity.<MessageEntity>find("id = ?1 and tenant = ?2", id, tenant)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
     public Uni<List<MessageEntity>> findAll(String tenant, List<UUID> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         return MessageEntity.list("tenant = ?1 and id in ?2", tenant, ids);
+    }
+
+    /**
+     * Messages a write is about to quote, their rows locked {@code FOR SHARE}: a delete of one of them waits for the
+     * write's commit (and then scrubs the quote it wrote), or the write waits for the delete and sees it.
+     */
+    public Uni<List<MessageEntity>> findAllShared(String tenant, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return MessageEntity.<MessageEntity>find("tenant = ?1 and id in ?2", tenant, ids)
+                .withLock(LockModeType.PESSIMISTIC_READ).list();
     }
 
     /** One page of messages plus one extra row: newest-first going back, oldest-first going forward. */
@@ -101,38 +124,32 @@ public class ChannelRepository {
                 .executeUpdate()).map(n -> n == 1);
     }
 
-    /** Deletes a message's reactions and attachment rows; returns the blob keys to remove after commit. */
-    public Uni<List<String>> purgeChildren(UUID messageId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM channel_reaction WHERE message_id = ?1")
-                .setParameter(1, messageId).executeUpdate()
-                .chain(() -> s.createNativeQuery("DELETE FROM channel_attachment WHERE message_id = ?1 RETURNING blob_key",
-                                String.class)
-                        .setParameter(1, messageId).getResultList()));
+    /** What purging a message removed: its attachments' ids and their blob keys (deleted after commit). */
+    public record Purged(List<String> attachmentIds, List<String> blobKeys) {
     }
 
+    private static final String PURGE_ATTACHMENTS = "WITH a AS (DELETE FROM channel_attachment WHERE message_id = $1 "
+            + "RETURNING id, tenant, size, blob_key), "
+            + "u AS (UPDATE channel_attachment_usage u SET bytes = GREATEST(u.bytes - s.total, 0) "
+            + "FROM (SELECT tenant, sum(size) AS total FROM a GROUP BY tenant) s WHERE u.tenant = s.tenant) "
+            + "SELECT id::text, blob_key FROM a";
+
     /**
-     * Rewrites the stream log so no earlier event of a deleted message keeps its text: every envelope whose data is
-     * that message gets {@code purgedJson} as data, and every reply's quote of it becomes {@code quoteJson}. The
-     * idempotency record of its creation is rewritten the same way (a replay answers the purged message).
+     * Deletes a message's reactions and attachment rows (lowering the tenant's attachment usage); returns what the
+     * scrub and the blob clean-up need.
      */
-    public Uni<Void> scrub(StreamKey stream, UUID messageId, long exceptSeq, String purgedJson, String quoteJson,
-                           String tenant, String postRoute) {
-        String id = messageId.toString();
-        return Panache.getSession().chain(s -> s.createNativeQuery("UPDATE stream_log SET envelope = "
-                                + "jsonb_set(envelope::jsonb, '{data}', CAST(CAST(?1 AS text) AS jsonb))::text "
-                                + "WHERE stream_key = ?2 AND seq <> ?3 AND envelope::jsonb -> 'data' ->> 'id' = ?4")
-                        .setParameter(1, purgedJson).setParameter(2, stream.value()).setParameter(3, exceptSeq)
-                        .setParameter(4, id).executeUpdate()
-                .chain(() -> s.createNativeQuery("UPDATE stream_log SET envelope = "
-                                + "jsonb_set(envelope::jsonb, '{data,replyTo}', CAST(CAST(?1 AS text) AS jsonb))::text "
-                                + "WHERE stream_key = ?2 AND envelope::jsonb -> 'data' -> 'replyTo' ->> 'id' = ?3")
-                        .setParameter(1, quoteJson).setParameter(2, stream.value()).setParameter(3, id)
-                        .executeUpdate())
-                .chain(() -> s.createNativeQuery("UPDATE idempotency_keys SET body = ?1 WHERE tenant = ?2 "
-                                + "AND route = ?3 AND body::jsonb ->> 'id' = ?4")
-                        .setParameter(1, purgedJson).setParameter(2, tenant).setParameter(3, postRoute)
-                        .setParameter(4, id).executeUpdate()))
-                .replaceWithVoid();
+    public Uni<Purged> purgeChildren(UUID messageId) {
+        return SessionSql.update("DELETE FROM channel_reaction WHERE message_id = $1", messageId)
+                .chain(() -> SessionSql.rowsInTransaction(PURGE_ATTACHMENTS, messageId))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>(rows.size());
+                    List<String> keys = new ArrayList<>(rows.size());
+                    for (Object[] row : rows) {
+                        ids.add((String) row[0]);
+                        keys.add((String) row[1]);
+                    }
+                    return new Purged(ids, keys);
+                });
     }
 
     /** Groups reaction rows by message. */

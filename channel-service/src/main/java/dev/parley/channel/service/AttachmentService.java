@@ -2,6 +2,7 @@ package dev.parley.channel.service;
 
 import dev.parley.channel.blob.BlobStore;
 import dev.parley.channel.config.ChannelConfig;
+import dev.parley.channel.domain.Canonical;
 import dev.parley.channel.domain.FileNames;
 import dev.parley.channel.domain.UuidV7;
 import dev.parley.channel.metrics.ChannelMetrics;
@@ -9,7 +10,9 @@ import dev.parley.channel.repository.AttachmentEntity;
 import dev.parley.events.payload.Attachment;
 import dev.parley.platform.identity.Caller;
 import dev.parley.platform.idempotency.Idempotency;
+import dev.parley.platform.problem.ErrorCodes;
 import dev.parley.platform.problem.ProblemException;
+import dev.parley.platform.sql.SessionSql;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -65,6 +68,13 @@ public class AttachmentService {
         this.storedBytes = Counter.builder(ChannelMetrics.ATTACHMENT_BYTES_STORED).baseUnit("bytes").register(registry);
     }
 
+    /** $1 tenant, $2 the upload's size, $3 the quota: a row back = reserved, none = over the quota. */
+    private static final String RESERVE = "INSERT INTO channel_attachment_usage AS u (tenant, bytes) "
+            + "SELECT CAST($1 AS text), CAST($2 AS bigint) WHERE CAST($2 AS bigint) <= CAST($3 AS bigint) "
+            + "ON CONFLICT (tenant) DO UPDATE SET bytes = u.bytes + excluded.bytes "
+            + "WHERE u.bytes + excluded.bytes <= CAST($3 AS bigint) "
+            + "RETURNING bytes";
+
     private record Stored(UUID id, String key, long size, String sha256, String contentType) {
     }
 
@@ -81,7 +91,8 @@ public class AttachmentService {
         boolean[] created = {false};
         return vertx.executeBlocking(() -> store(file, key, id), false)
                 .chain(stored -> Panache.withTransaction(() -> idempotency.create(caller, UPLOAD_ROUTE, idempotencyKey,
-                                Map.of("name", name, "size", stored.size(), "sha256", stored.sha256()), () -> {
+                                Canonical.sorted(Map.of("name", name, "size", stored.size(), "sha256", stored.sha256())),
+                                () -> reserve(caller.tenant(), stored.size()).chain(() -> {
                                     AttachmentEntity a = new AttachmentEntity();
                                     a.id = id;
                                     a.tenant = caller.tenant();
@@ -94,7 +105,7 @@ public class AttachmentService {
                                     a.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                                     created[0] = true;
                                     return a.persist().replaceWith(toApi(a));
-                                }))
+                                })))
                         .onTermination().call((response, failure, cancelled) -> {
                             if (created[0] && failure == null) {
                                 storedBytes.increment(stored.size());
@@ -103,6 +114,22 @@ public class AttachmentService {
                             // an idempotent replay or a failed insert: the bytes just stored belong to nothing
                             return cleaner.deleteAll(java.util.List.of(key));
                         }));
+    }
+
+    /**
+     * Adds an upload's bytes to its tenant's usage, or 422 {@code attachment.quota} when that would pass the quota
+     * (ADR 0034). One conditional upsert: the usage row stays locked until the upload's transaction ends, so
+     * concurrent uploads of the tenant on any instance are counted one after the other.
+     */
+    private Uni<Void> reserve(String tenant, long size) {
+        long quota = config.attachments().tenantQuota().asLongValue();
+        return SessionSql.rowsInTransaction(RESERVE, tenant, size, quota).map(rows -> {
+            if (rows.isEmpty()) {
+                throw ProblemException.limit(ErrorCodes.ATTACHMENT_QUOTA, "the tenant's attachments would exceed "
+                        + quota + " bytes; delete some messages with attachments first");
+            }
+            return null;
+        });
     }
 
     private Stored store(Path file, String key, UUID id) throws IOException {

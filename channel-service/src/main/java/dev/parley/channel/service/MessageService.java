@@ -10,7 +10,6 @@ import dev.parley.channel.repository.ChannelRepository;
 import dev.parley.channel.repository.ChannelRepository.ReactionRow;
 import dev.parley.channel.repository.MessageEntity;
 import dev.parley.events.EventTypes;
-import dev.parley.events.Json;
 import dev.parley.events.StreamKey;
 import dev.parley.events.StreamName;
 import dev.parley.events.payload.AttachmentRef;
@@ -59,15 +58,17 @@ public class MessageService {
     private final StreamLog log;
     private final Idempotency idempotency;
     private final BlobCleaner blobs;
+    private final Scrubbing scrubbing;
     private final MessageRules rules;
     private final Counter posted;
 
     public MessageService(ChannelRepository repository, StreamLog log, Idempotency idempotency, BlobCleaner blobs,
-                          ChannelConfig config, MeterRegistry registry) {
+                          Scrubbing scrubbing, ChannelConfig config, MeterRegistry registry) {
         this.repository = repository;
         this.log = log;
         this.idempotency = idempotency;
         this.blobs = blobs;
+        this.scrubbing = scrubbing;
         this.rules = new MessageRules(config.message().maxLength(), config.message().maxAttachments(),
                 config.message().excerptLength());
         this.posted = registry.counter(ChannelMetrics.MESSAGES_POSTED);
@@ -121,7 +122,8 @@ public class MessageService {
             UUID id = UuidV7.next();
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             Uni<MessageEntity> original = replyToId == null ? Uni.createFrom().nullItem()
-                    : repository.find(tenant, replyToId).map(o -> {
+                    : repository.findAllShared(tenant, List.of(replyToId)).map(found -> {
+                        MessageEntity o = found.isEmpty() ? null : found.get(0);
                         if (o == null || o.deleted) {
                             throw ProblemException.invalid("replyTo is not a message of this channel");
                         }
@@ -179,24 +181,29 @@ public class MessageService {
         rules.checkBody(request.body());
         String tenant = caller.tenant();
         StreamKey stream = caller.streamKey(StreamName.CHANNEL);
-        return Panache.withTransaction(() -> visible(tenant, id).chain(m -> {
+        return Panache.withTransaction(() -> locked(tenant, id).chain(m -> {
             if (!m.author.equals(ref)) {
                 throw ProblemException.forbidden(ErrorCodes.NOT_AUTHOR, "only the author can edit a message");
             }
             m.body = request.body();
             m.editedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            return view(tenant, m).chain(view -> log.append(stream, EventTypes.MESSAGE_EDITED, seq -> view, ref)
+            return writtenView(tenant, m).chain(view -> log.append(stream, EventTypes.MESSAGE_EDITED, seq -> view, ref)
                     .replaceWith(view));
         }));
     }
 
-    /** Deletes a message of the caller's: purges body, reactions and attachments; true when something changed. */
+    /**
+     * Deletes a message of the caller's: purges body, reactions and attachments; true when something changed. The
+     * row is locked first (an edit or reaction racing it waits, then sees it deleted); every earlier copy of the text
+     * is scrubbed before the {@code message.deleted} append, so the tenant's stream head is locked only for the
+     * append and the commit (ADR 0033).
+     */
     public Uni<Boolean> delete(Caller caller, UUID id) {
         String ref = caller.userRef();
         String tenant = caller.tenant();
         StreamKey stream = caller.streamKey(StreamName.CHANNEL);
         List<String> blobKeys = new ArrayList<>();
-        return Panache.withTransaction(() -> repository.find(tenant, id).chain(m -> {
+        return Panache.withTransaction(() -> repository.lock(tenant, id).chain(m -> {
             if (m == null) {
                 throw ProblemException.notFound("message");
             }
@@ -208,17 +215,16 @@ public class MessageService {
             }
             m.body = "";
             m.deleted = true;
-            return repository.purgeChildren(m.id).chain(keys -> {
-                blobKeys.addAll(keys);
-                return quoteOf(tenant, m);
-            }).chain(quote -> {
-                ChannelMessage purged = toView(m, quote, List.of(), List.of());
-                Quote deletedQuote = new Quote(m.id.toString(), m.author, null, true);
-                return log.append(stream, EventTypes.MESSAGE_DELETED, seq -> purged, ref)
-                        .chain(envelope -> repository.scrub(stream, m.id, envelope.seq(), Json.string(purged),
-                                Json.string(deletedQuote), tenant, POST_ROUTE))
-                        .replaceWith(true);
-            });
+            return repository.purgeChildren(m.id)
+                    .chain(purged -> {
+                        blobKeys.addAll(purged.blobKeys());
+                        return scrubbing.inSession(List.of(m.id.toString()), List.of(tenant), purged.attachmentIds());
+                    })
+                    .chain(() -> quoteOf(tenant, m))
+                    .chain(quote -> {
+                        ChannelMessage purged = toView(m, quote, List.of(), List.of());
+                        return log.append(stream, EventTypes.MESSAGE_DELETED, seq -> purged, ref).replaceWith(true);
+                    });
         })).call(changed -> blobs.deleteAll(blobKeys));
     }
 
@@ -229,9 +235,9 @@ public class MessageService {
         }
         String tenant = caller.tenant();
         StreamKey stream = caller.streamKey(StreamName.CHANNEL);
-        return Panache.withTransaction(() -> visible(tenant, id).chain(m ->
+        return Panache.withTransaction(() -> locked(tenant, id).chain(m ->
                 (add ? repository.addReaction(m.id, emoji, ref) : repository.removeReaction(m.id, emoji, ref))
-                        .chain(changed -> view(tenant, m).chain(view -> !changed ? Uni.createFrom().item(view)
+                        .chain(changed -> writtenView(tenant, m).chain(view -> !changed ? Uni.createFrom().item(view)
                                 : log.append(stream, add ? EventTypes.REACTION_ADDED : EventTypes.REACTION_REMOVED,
                                         seq -> view, ref).replaceWith(view)))));
     }
@@ -248,15 +254,30 @@ public class MessageService {
         });
     }
 
+    /** A message of the tenant that is not deleted, its row locked for this transaction's write; or 404. */
+    private Uni<MessageEntity> locked(String tenant, UUID id) {
+        return repository.lock(tenant, id).map(m -> {
+            if (m == null || m.deleted) {
+                throw ProblemException.notFound("message");
+            }
+            return m;
+        });
+    }
+
     private Uni<ChannelMessage> view(String tenant, MessageEntity m) {
-        return views(tenant, List.of(m)).map(list -> list.get(0));
+        return views(tenant, List.of(m), false).map(list -> list.get(0));
+    }
+
+    /** The view a write puts in its event: the quoted original is read {@code FOR SHARE} (see findAllShared). */
+    private Uni<ChannelMessage> writtenView(String tenant, MessageEntity m) {
+        return views(tenant, List.of(m), true).map(list -> list.get(0));
     }
 
     private Uni<Quote> quoteOf(String tenant, MessageEntity m) {
         if (m.replyTo == null) {
             return Uni.createFrom().nullItem();
         }
-        return repository.findAll(tenant, List.of(m.replyTo))
+        return repository.findAllShared(tenant, List.of(m.replyTo))
                 .map(found -> quote(m, found.isEmpty() ? null : found.get(0)));
     }
 
@@ -272,13 +293,18 @@ public class MessageService {
 
     /** Views of messages in the given order: reactions, attachments and quotes loaded with one query each. */
     Uni<List<ChannelMessage>> views(String tenant, List<MessageEntity> messages) {
+        return views(tenant, messages, false);
+    }
+
+    private Uni<List<ChannelMessage>> views(String tenant, List<MessageEntity> messages, boolean lockOriginals) {
         if (messages.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         List<UUID> ids = messages.stream().map(m -> m.id).toList();
         List<UUID> originals = messages.stream().map(m -> m.replyTo).filter(r -> r != null).distinct().toList();
         return repository.reactions(ids).chain(reactions -> repository.attachmentsOf(ids).chain(attachments ->
-                repository.findAll(tenant, originals).map(found -> {
+                (lockOriginals ? repository.findAllShared(tenant, originals) : repository.findAll(tenant, originals))
+                        .map(found -> {
                     Map<UUID, List<ReactionRow>> reactionsBy = ChannelRepository.byMessage(reactions);
                     Map<UUID, List<AttachmentEntity>> attachmentsBy = attachments.stream()
                             .collect(Collectors.groupingBy(a -> a.messageId));

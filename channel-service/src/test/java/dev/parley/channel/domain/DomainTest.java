@@ -89,4 +89,50 @@ class DomainTest {
         assertThat(FileNames.contentDisposition("résumé 1.pdf"))
                 .isEqualTo("attachment; filename=\"r_sum_ 1.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%201.pdf");
     }
+
+    /** Issue 23 item 19: bidi overrides, embeddings, isolates, marks and separators are stripped from upload names. */
+    @Test
+    void fileNamesLoseBidiAndControlCharacters() {
+        assertThat(FileNames.clean("invoice\u202Efdp.exe")).isEqualTo("invoicefdp.exe");
+        assertThat(FileNames.clean("\u2067a\u2069\u202Ab\u202C\u200Ec\u200Fd\u061Ce")).isEqualTo("abcde");
+        assertThat(FileNames.clean("line\u2028break\u2029.txt")).isEqualTo("linebreak.txt");
+        assertThat(FileNames.clean("tab\there\u0000\u007F\u009B.txt")).isEqualTo("tabhere.txt");
+        assertThat(FileNames.clean("\u202E")).isEqualTo("file");
+        // letters of right-to-left scripts and emoji sequences (with their zero-width joiner) are kept
+        assertThat(FileNames.clean("\u05E9\u05DC\u05D5\u05DD.pdf")).isEqualTo("\u05E9\u05DC\u05D5\u05DD.pdf");
+        assertThat(FileNames.clean("\uD83D\uDC69\u200D\uD83D\uDCBB.png")).isEqualTo("\uD83D\uDC69\u200D\uD83D\uDCBB.png");
+    }
+
+    /**
+     * Issue 23 item 17: the upload's idempotency hash is taken over a canonical form, so it does not depend on the
+     * iteration order of the map (salted per JVM for {@code Map.of}): the same request hashes the same on every replica.
+     */
+    @Test
+    void canonicalFormIsIndependentOfMapOrder() {
+        java.util.Map<String, Object> one = new java.util.LinkedHashMap<>();
+        one.put("name", "a.txt");
+        one.put("size", 3L);
+        one.put("sha256", "ab");
+        one.put("nested", java.util.Map.of("z", 1, "a", 2));
+        java.util.Map<String, Object> other = new java.util.LinkedHashMap<>();
+        other.put("nested", new java.util.LinkedHashMap<>(java.util.Map.of("a", 2, "z", 1)));
+        other.put("sha256", "ab");
+        other.put("size", 3L);
+        other.put("name", "a.txt");
+        // the raw maps serialize differently: what a hash of Map.of on two JVMs did
+        assertThat(dev.parley.events.Json.string(one)).isNotEqualTo(dev.parley.events.Json.string(other));
+        assertThat(dev.parley.events.Json.string(Canonical.sorted(one)))
+                .isEqualTo(dev.parley.events.Json.string(Canonical.sorted(other)))
+                .isEqualTo("{\"name\":\"a.txt\",\"nested\":{\"a\":2,\"z\":1},\"sha256\":\"ab\",\"size\":3}");
+        // and every order of the three upload fields gives the one form
+        List<List<String>> orders = List.of(List.of("name", "size", "sha256"), List.of("sha256", "name", "size"),
+                List.of("size", "sha256", "name"), List.of("sha256", "size", "name"));
+        java.util.Set<String> forms = new java.util.HashSet<>();
+        for (List<String> order : orders) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            order.forEach(k -> m.put(k, k.equals("size") ? (Object) 3L : k));
+            forms.add(dev.parley.events.Json.string(Canonical.sorted(m)));
+        }
+        assertThat(forms).hasSize(1);
+    }
 }
