@@ -61,6 +61,17 @@ public interface GatewayConfig {
     Duration heartbeatInterval();
 
     /**
+     * How often each open connection is re-announced to presence-service ({@code announce} on the connections topic,
+     * ADR 0025), so the topic always holds a recent record of every open connection and its gateway: a rebuilt
+     * presence-service learns them all, and restored members no gateway announces expire instead of staying online
+     * for ever. Must stay well under the connections topic's retention (1 h). Announces leave with the heartbeat, at
+     * most 500 per heartbeat (a cycle over N connections takes at least N / 500 heartbeats). Default 10 min: 10,000
+     * connections cost about 17 records/s.
+     */
+    @WithDefault("10m")
+    Duration presenceAnnounceInterval();
+
+    /**
      * Bound of one connection's outbound buffer in bytes (Vert.x write queue). A client whose unsent data exceeds
      * it is too slow: closed with 1013 (SSE: ended) so it cannot grow the heap or delay anyone else. 1 MiB holds
      * hundreds of ordinary events, enough for short network hiccups.
