@@ -1,7 +1,7 @@
 // The examples, run as a user runs them (node agent.mjs / node turn.mjs) against the real stack.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -97,5 +97,31 @@ describe('examples', () => {
     const messages = await ada.sessions.messages(id);
     assert.deepEqual(messages.items.map((m) => m.role), ['user', 'assistant']);
     assert.equal((await ada.sessions.get(id)).engineSessionId?.startsWith('engine-'), true);
+  });
+
+  test('the ten lines at the top of the SDK README print a posted message live', async () => {
+    const readme = readFileSync(join(moduleDir, 'README.md'), 'utf8');
+    const first = /```js\n([\s\S]*?)```/.exec(readme)![1]!;
+    assert.ok(readme.split('\n').slice(0, 11).join('\n').includes(first.trim().split('\n').at(-1)!),
+      'the snippet is within the first lines');
+    const dir = join(scratch, 'readme');
+    mkdirSync(join(dir, 'node_modules/@parley'), { recursive: true });
+    symlinkSync(moduleDir, join(dir, 'node_modules/@parley/client'), 'dir');
+    symlinkSync(join(moduleDir, 'node_modules/ws'), join(dir, 'node_modules/ws'), 'dir');
+    const own = tenant('readme');
+    writeFileSync(join(dir, 'readme.mjs'), first.replaceAll('http://localhost:8080', baseUrl)
+      .replaceAll("tenant: 'acme'", `tenant: '${own}'`));
+    const child = spawn(process.execPath, ['readme.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    await waitFor('the message printed by the subscription', () => /1 message\.created Hello from the SDK!/.test(out),
+      30_000);
+    child.kill('SIGKILL');
   });
 });

@@ -148,6 +148,40 @@ describe('tokens and errors', () => {
   });
 });
 
+describe('channel, attachments, presence', () => {
+  test('upload an attachment with progress, post it, download the same bytes', async () => {
+    const own = tenant('files');
+    const kim = track(human(own, 'kim', 'Kim'));
+    const bytes = new TextEncoder().encode('plan: ship it\n'.repeat(100));
+    const progress: number[] = [];
+    const file = await kim.attachments.upload(bytes, { name: 'plan.txt', contentType: 'text/plain',
+      onProgress: (loaded) => progress.push(loaded) });
+    assert.equal(file.size, bytes.length);
+    assert.equal(file.name, 'plan.txt');
+    assert.match(file.sha256, /^[0-9a-f]{64}$/);
+    assert.deepEqual(progress, [bytes.length]);
+    const message = await kim.channel.post({ body: 'the plan', attachments: [file.id] });
+    assert.deepEqual(message.attachments.map((a) => a.id), [file.id]);
+    const back = new Uint8Array(await (await kim.attachments.download(file.id)).arrayBuffer());
+    assert.deepEqual(back, bytes);
+  });
+
+  test('the presence stream opens with the whole roster', async () => {
+    const own = tenant('presence');
+    const lea = track(human(own, 'lea', 'Lea'));
+    const events: Envelope[] = [];
+    lea.subscribe('presence', { onEvent: (e) => {
+      events.push(e);
+    } });
+    const snapshot = await waitFor('presence.snapshot', () => events.find((e) => e.type === 'presence.snapshot'));
+    assert.equal(snapshot.seq, undefined);
+    const items = (snapshot.data as { items: { ref: string }[] }).items;
+    assert.ok(items.some((i) => i.ref === 'user:lea'));
+    const roster = await lea.presence.list();
+    assert.ok(roster.items.some((i) => i.ref === 'user:lea'));
+  });
+});
+
 describe('shares and sync', () => {
   test('reconcile finds a share made while the recipient was offline, then its revoke', async () => {
     const own = tenant('share');
