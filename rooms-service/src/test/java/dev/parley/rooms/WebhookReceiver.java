@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP endpoint for webhook tests, on a free port: {@code /ok} answers 204, {@code /flaky} answers 500 twice
- * and then 204, {@code /down} always 503. Every request is recorded. Configures three targets of tenant
- * {@value #TENANT}: apps {@code okapp}, {@code flaky}, {@code down}.
+ * and then 204, {@code /down} always 503, {@code /fast} 204, {@code /hang} never answers (the dispatcher's timeout
+ * ends each try), {@code /slow} 204 after {@value #SLOW_MS} ms (and counts deliveries in progress twice at once).
+ * Every request is recorded on arrival (a hang's status as 0). Requests are served on a pool of threads, so a
+ * hanging one holds up no other. Configures six targets of tenant {@value #TENANT}: apps {@code okapp},
+ * {@code flaky}, {@code down}, {@code fastapp}, {@code hangapp}, {@code slowapp}.
  */
 @QuarkusTestResource(WebhookReceiver.class)
 public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
@@ -27,7 +30,14 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
     }
 
     static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
+    static final long SLOW_MS = 150;
+    /** {@code X-Parley-Delivery} of a {@code /slow} request that arrived while the same one was in progress. */
+    static final List<String> OVERLAPS = new CopyOnWriteArrayList<>();
     private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> IN_PROGRESS = new ConcurrentHashMap<>();
+    private final List<com.sun.net.httpserver.HttpExchange> hanging = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService later =
+            java.util.concurrent.Executors.newScheduledThreadPool(2);
     private HttpServer server;
 
     @Override
@@ -37,11 +47,34 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/hang", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            RECEIVED.add(new Received("/hang", Map.copyOf(exchange.getRequestHeaders()), body, 0));
+            hanging.add(exchange); // never answered; closed when the server stops
+        });
+        server.createContext("/slow", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String delivery = exchange.getRequestHeaders().getFirst("X-Parley-Delivery");
+            if (IN_PROGRESS.computeIfAbsent(delivery, d -> new AtomicInteger()).incrementAndGet() > 1) {
+                OVERLAPS.add(delivery);
+            }
+            RECEIVED.add(new Received("/slow", Map.copyOf(exchange.getRequestHeaders()), body, 204));
+            later.schedule(() -> {
+                IN_PROGRESS.get(delivery).decrementAndGet();
+                try {
+                    exchange.sendResponseHeaders(204, -1);
+                } catch (IOException e) {
+                    // the client gave up
+                }
+                exchange.close();
+            }, SLOW_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             int call = CALLS.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             int status = switch (path) {
-                case "/ok" -> 204;
+                case "/ok", "/fast" -> 204;
                 case "/flaky" -> call <= 2 ? 500 : 204;
                 default -> 503;
             };
@@ -53,7 +86,8 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         Map<String, String> config = new java.util.HashMap<>();
-        for (String[] target : new String[][]{{"ok", "okapp"}, {"flaky", "flaky"}, {"down", "down"}}) {
+        for (String[] target : new String[][]{{"ok", "okapp"}, {"flaky", "flaky"}, {"down", "down"},
+                {"fast", "fastapp"}, {"hang", "hangapp"}, {"slow", "slowapp"}}) {
             String prefix = "parley.rooms.webhooks.targets." + target[0] + ".";
             config.put(prefix + "tenant", TENANT);
             config.put(prefix + "app", target[1]);
@@ -65,6 +99,8 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        hanging.forEach(com.sun.net.httpserver.HttpExchange::close);
+        later.shutdownNow();
         if (server != null) {
             server.stop(0);
         }

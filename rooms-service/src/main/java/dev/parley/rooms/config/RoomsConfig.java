@@ -96,6 +96,14 @@ public interface RoomsConfig {
         @WithDefault("100")
         int batchSize();
 
+        /**
+         * Targets one replica delivers to at the same time (count, ADR 0046). Each claimed inbox holds one slot while
+         * its POSTs run, so a target that hangs holds one slot for up to {@code timeout} and the others go on. 8: more
+         * than most deployments have targets; raise it with the number of targets that may be slow at once.
+         */
+        @WithDefault("8")
+        int parallelism();
+
         /** Targets by any name: which tenant's app, where to POST, and the HMAC secret. */
         Map<String, Target> targets();
     }

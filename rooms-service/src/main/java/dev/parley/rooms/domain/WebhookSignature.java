@@ -27,6 +27,16 @@ public final class WebhookSignature {
         }
     }
 
+    /**
+     * "Equal jitter": half the backoff fixed, half random ({@code unit} in [0, 1)), so targets that failed together
+     * (one outage) do not all retry in the same instant, and no retry comes sooner than half the backoff.
+     */
+    public static Duration jittered(Duration backoff, double unit) {
+        double u = Math.min(Math.max(unit, 0), 1);
+        long half = backoff.toMillis() / 2;
+        return Duration.ofMillis(backoff.toMillis() - half + Math.round(half * u));
+    }
+
     /** Exponential backoff: {@code initial × 2^(attempt-1)}, at most {@code max}. */
     public static Duration backoff(int attempt, Duration initial, Duration max) {
         if (attempt <= 1) {

@@ -30,4 +30,21 @@ class WebhookSignatureTest {
         assertThat(WebhookSignature.backoff(5, initial, max)).isEqualTo(max);
         assertThat(WebhookSignature.backoff(60, initial, max)).isEqualTo(max);
     }
+
+    @Test
+    void item15TheBackoffIsJitteredBetweenHalfAndAllOfIt() {
+        Duration backoff = Duration.ofSeconds(8);
+        assertThat(WebhookSignature.jittered(backoff, 0)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(WebhookSignature.jittered(backoff, 0.5)).isEqualTo(Duration.ofSeconds(6));
+        assertThat(WebhookSignature.jittered(backoff, 0.999_999)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(WebhookSignature.jittered(Duration.ofMillis(101), 0)).isEqualTo(Duration.ofMillis(51));
+        java.util.Set<Duration> seen = new java.util.HashSet<>();
+        java.util.Random random = new java.util.Random(23);
+        for (int i = 0; i < 100; i++) {
+            Duration d = WebhookSignature.jittered(backoff, random.nextDouble());
+            assertThat(d).isBetween(Duration.ofSeconds(4), backoff);
+            seen.add(d);
+        }
+        assertThat(seen).hasSizeGreaterThan(50); // spread, not one instant
+    }
 }
