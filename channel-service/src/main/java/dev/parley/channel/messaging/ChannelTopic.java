@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +40,7 @@ public class ChannelTopic {
     private static final Logger LOG = Logger.getLogger(ChannelTopic.class);
     private static final long ADMIN_TIMEOUT_SECONDS = 15;
     private static final int START_ATTEMPTS = 10;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final ParleyKafka kafka;
     private final ChannelConfig config;
@@ -65,27 +68,34 @@ public class ChannelTopic {
 
     /** At start, off the start-up thread: sets (or, when the topic is not ours to manage, checks) its retention. */
     void onStart(@Observes StartupEvent event) {
-        Thread.ofVirtual().name("channel-topic-retention").start(() -> {
-            Duration backoff = Duration.ofSeconds(1);
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                try {
-                    applyRetention();
-                    return;
-                } catch (Exception e) {
-                    LOG.warnf("channel events topic retention not applied yet (attempt %d: %s)", attempt, e.toString());
-                }
-                try {
-                    Thread.sleep(backoff); // a start-up retry, not a test wait
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                        : backoff.multipliedBy(2);
-            }
-            LOG.errorf("channel events topic %s: retention.ms could not be set to %d; set it on the topic", topic,
-                    retentionMs());
+        attempt(1, Duration.ZERO, Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * One try on a virtual thread after {@code delay}; on failure the next after twice the delay (at most 30 s). The
+     * thread gets the application's class loader (the JVM-wide delay scheduler's is not; the Kafka client loads its
+     * classes through it).
+     */
+    private void attempt(int attempt, Duration delay, ClassLoader loader) {
+        Executor later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, task -> {
+            Thread thread = Thread.ofVirtual().name("channel-topic-retention").unstarted(task);
+            thread.setContextClassLoader(loader);
+            thread.start();
         });
+        CompletableFuture.runAsync(() -> {
+            try {
+                applyRetention();
+            } catch (Exception e) {
+                if (attempt >= START_ATTEMPTS) {
+                    LOG.errorf("channel events topic %s: retention.ms could not be set to %d (%s); set it on the topic",
+                            topic, retentionMs(), e.toString());
+                    return;
+                }
+                LOG.warnf("channel events topic retention not applied yet (attempt %d: %s)", attempt, e.toString());
+                Duration next = delay.isZero() ? Duration.ofSeconds(1) : delay.multipliedBy(2);
+                attempt(attempt + 1, next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next, loader);
+            }
+        }, later);
     }
 
     /** Sets {@code retention.ms} and {@code segment.ms} when they differ (or logs the difference if not managed). */
