@@ -120,11 +120,11 @@ spec:
                   name: {{ . }}
                   key: {{ $root.Values.oidc.clientSecretKey }}
             {{- end }}
-            {{- if and (eq .component "gateway") $v.ticketSecret.existingSecret }}
+            {{- if eq .component "gateway" }}
             - name: PARLEY_GATEWAY_TICKET_SECRET
               valueFrom:
                 secretKeyRef:
-                  name: {{ $v.ticketSecret.existingSecret }}
+                  name: {{ required "gateway.ticketSecret.existingSecret is required: a Secret with a stream-ticket key of at least 32 bytes shared by all gateway pods" $v.ticketSecret.existingSecret }}
                   key: {{ $v.ticketSecret.key }}
             {{- end }}
             {{- if and (eq .component "channel") (eq $v.blobs.store "s3") $v.blobs.s3.existingSecret }}

@@ -269,8 +269,18 @@ final class Launcher {
                 p.put("parley.gateway.services." + s.name() + ".url", config.serviceUrl(s));
             }
             p.put("parley.gateway.dev-token-url", config.devTokenUrl());
+            // a production-mode gateway needs a real ticket secret; a new one per stack (tickets live 30 s)
+            p.put("parley.gateway.ticket-secret", TICKET_SECRET);
         }
         return p;
+    }
+
+    private static final String TICKET_SECRET = newSecret();
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private void awaitReady(Component c, Process p) {

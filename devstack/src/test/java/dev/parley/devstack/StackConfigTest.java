@@ -76,6 +76,7 @@ class StackConfigTest {
         Map<String, String> gateway = launcher.serviceProperties(Component.GATEWAY);
         assertThat(gateway).containsEntry("parley.gateway.services.sessions.url", "http://localhost:8084")
                 .containsEntry("parley.gateway.dev-token-url", "http://127.0.0.1:18090/dev/token")
+                .hasEntrySatisfying("parley.gateway.ticket-secret", secret -> assertThat(secret).hasSizeGreaterThan(32))
                 .doesNotContainKey("quarkus.datasource.reactive.url");
     }
 }

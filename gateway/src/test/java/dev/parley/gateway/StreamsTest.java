@@ -231,11 +231,11 @@ class StreamsTest {
             await().until(() -> !ada.events("typing").isEmpty());
             assertThat(ada.events("typing")).extracting(f -> f.path("data").path("ref").asText())
                     .containsExactly("user:carol");
-            // typing on a room the caller is not in is refused
+            // typing on a stream the connection has not subscribed to is refused (a room the caller is not in too)
             StreamName room = newRoom("user:bob");
             ada.sendJson(Map.of("op", "typing", "stream", room.wire()));
             await().until(() -> !Gw.ops(ada, "error").isEmpty());
-            assertThat(Gw.ops(ada, "error").get(0).path("code").asText()).isEqualTo("request.not_found");
+            assertThat(Gw.ops(ada, "error").get(0).path("code").asText()).isEqualTo("stream.not_subscribed");
         }
     }
 

@@ -120,7 +120,7 @@ class TwoGatewaysIT {
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "-Dquarkus.oidc.auth-server-url=" + issuer.issuer(),
                 "-Dparley.gateway.instance-id=" + id,
-                "-Dparley.gateway.ticket-secret=it-shared-secret",
+                "-Dparley.gateway.ticket-secret=it-shared-secret-of-at-least-32-bytes",
                 "-Dparley.gateway.services.presence.url=" + stubUrl,
                 "-Dparley.gateway.services.channel.url=" + stubUrl,
                 "-Dparley.gateway.services.rooms.url=" + stubUrl,

@@ -112,6 +112,48 @@ public interface GatewayConfig {
     @WithDefault("10s")
     Duration postWindow();
 
+    /** Other REST writes per member per {@link #writeWindow()} (API.md §7: 300 per 10 s), then 429. */
+    @WithDefault("300")
+    int writesPerWindow();
+
+    /** Window of the other-writes limit (edits, reactions, typing, live, transcript, turn, members, rooms, ...). */
+    @WithDefault("10s")
+    Duration writeWindow();
+
+    /** Stream tickets per member per {@link #ticketWindow()} (API.md §7: 30 per minute), then 429. */
+    @WithDefault("30")
+    int ticketsPerWindow();
+
+    /** Window of the ticket limit. */
+    @WithDefault("60s")
+    Duration ticketWindow();
+
+    /** Uploads ({@code POST /api/attachments}) per member per {@link #uploadWindow()} (20 per minute), then 429. */
+    @WithDefault("20")
+    int uploadsPerWindow();
+
+    /** Window of the upload limit. */
+    @WithDefault("60s")
+    Duration uploadWindow();
+
+    /**
+     * WebSocket frames one connection may send per second on average (API.md §7: 50); over the budget a frame gets
+     * an error frame {@code rate.limited} and is not acted upon.
+     */
+    @WithDefault("50")
+    int framesPerSecond();
+
+    /** Frames a connection may send in a burst above the average (API.md §7: 100). */
+    @WithDefault("100")
+    int frameBurst();
+
+    /**
+     * Refused frames within 10 s after which a flooding connection is closed with 1008 (the error frames it is
+     * sent are bounded by this too).
+     */
+    @WithDefault("100")
+    int frameFloodClose();
+
     /** Page size asked of the owner when replaying (capped by the owner's own maximum). */
     @WithDefault("500")
     int replayPageSize();

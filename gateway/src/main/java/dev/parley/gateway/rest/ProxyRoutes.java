@@ -77,15 +77,44 @@ public class ProxyRoutes {
     }
 
     private HttpProxy proxy(URI base, String fixedPath, String name) {
-        HttpProxy proxy = HttpProxy.reverseProxy(client)
-                .origin(base.getPort() > 0 ? base.getPort() : 80, base.getHost());
+        io.vertx.core.net.SocketAddress origin = io.vertx.core.net.SocketAddress.inetSocketAddress(
+                base.getPort() > 0 ? base.getPort() : 80, base.getHost());
+        HttpProxy proxy = HttpProxy.reverseProxy(client).originRequestProvider((request, http) -> http
+                .request(new io.vertx.core.http.RequestOptions().setServer(origin))
+                .map(outgoing -> {
+                    // a body of unknown length (HTTP/1.1 chunked, or HTTP/2 without Content-Length) goes on chunked
+                    if (request.getHeader("Content-Length") == null && request.method() != io.vertx.core.http.HttpMethod.GET) {
+                        outgoing.setChunked(true);
+                    }
+                    return outgoing;
+                }));
         proxy.addInterceptor(new ProxyInterceptor() {
             @Override
             public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-                if (fixedPath != null) {
-                    context.request().setURI(fixedPath);
+                // the owner serves exactly the path every route and limit decision here was made on
+                context.request().setURI(fixedPath != null ? fixedPath
+                        : RoutingTable.canonicalUri(context.request().getURI()));
+                Body requestBody = context.request().getBody();
+                CappedBody capped = null;
+                if (requestBody != null && requestBody.length() < 0) {
+                    // no Content-Length (chunked): the cap is counted as the body streams through
+                    capped = new CappedBody(requestBody.stream(), maxBody(context.request().proxiedRequest().path()));
+                    context.request().setBody(Body.body(capped));
                 }
+                CappedBody cappedBody = capped;
                 return context.sendRequest().recover(e -> {
+                    if (cappedBody != null && cappedBody.overflowed()) {
+                        ProxyResponse response = context.request().response();
+                        response.headers().clear();
+                        byte[] problem = Json.bytes(new Problem(413, ErrorCodes.TOO_LARGE, Problem.titleFor(413),
+                                "bodies here are limited to " + cappedBody.max() + " bytes"));
+                        response.setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                                .setBody(Body.body(Buffer.buffer(problem)));
+                        if (context.request().proxiedRequest().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                            response.putHeader("Connection", "close"); // the rest of the body is not read
+                        }
+                        return Future.succeededFuture(response);
+                    }
                     registry.counter(GatewayMetrics.PROXY_UNAVAILABLE, "service", name).increment();
                     ProxyResponse response = context.request().response();
                     response.headers().clear();
@@ -108,12 +137,26 @@ public class ProxyRoutes {
                     "dev-token");
             router.post("/dev/token").order(ORDER).handler(ctx -> dev.handle(ctx.request()));
         });
-        router.route("/api/*").order(ORDER).handler(this::forward);
+        // every spelling of an /api path (doubled or trailing slashes, escaped letters) comes here: the decisions
+        // and the owner see one canonical path (API.md §1)
+        router.route().order(ORDER).handler(ctx -> {
+            if (RoutingTable.canonical(ctx.request().path()).startsWith("/api/")) {
+                forward(ctx);
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private long maxBody(String path) {
+        return path.startsWith("/api/attachments")
+                ? config.attachmentMaxBody().asLongValue()
+                : httpConfig.jsonMaxBody().asLongValue();
     }
 
     private void forward(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        String path = ctx.normalizedPath();
+        String path = RoutingTable.canonical(request.path());
         Service owner = RoutingTable.owner(path);
         if (owner == null) {
             Problems.write(ctx, 404, ErrorCodes.NOT_FOUND, "no such resource", null);
@@ -130,13 +173,16 @@ public class ProxyRoutes {
                     if (WRITES.contains(method)) {
                         presence.apiWrite(verified.caller());
                     }
-                    if (RoutingTable.isPost(method, path)) {
-                        long wait = rateLimits.tryPost(verified.caller().tenant() + "|"
-                                + verified.caller().principal());
+                    RateLimits.Limit limit = RoutingTable.isPost(method, path) ? RateLimits.Limit.POSTS
+                            : RoutingTable.isUpload(method, path) ? RateLimits.Limit.UPLOADS
+                            : WRITES.contains(method) ? RateLimits.Limit.WRITES : null;
+                    if (limit != null) {
+                        long wait = rateLimits.tryConsume(limit, RateLimits.member(verified.caller()));
                         if (wait > 0) {
                             request.resume();
-                            Problems.write(ctx, 429, ErrorCodes.RATE_LIMITED,
-                                    "too many posts; retry in " + wait + " s", (int) wait);
+                            Problems.write(ctx, 429, ErrorCodes.RATE_LIMITED, "too many "
+                                    + limit.name().toLowerCase(java.util.Locale.ROOT) + "; retry in " + wait + " s",
+                                    (int) wait);
                             return;
                         }
                     }
@@ -154,9 +200,7 @@ public class ProxyRoutes {
         if (length == null) {
             return false;
         }
-        long max = path.startsWith("/api/attachments")
-                ? config.attachmentMaxBody().asLongValue()
-                : httpConfig.jsonMaxBody().asLongValue();
+        long max = maxBody(path);
         try {
             if (Long.parseLong(length.trim()) > max) {
                 ctx.response().putHeader("Connection", "close");

@@ -17,9 +17,11 @@ import dev.parley.gateway.domain.StreamFailure;
 import dev.parley.gateway.messaging.EphemeralPublisher;
 import dev.parley.gateway.client.PresenceFeed;
 import dev.parley.gateway.service.CloseCodes;
+import dev.parley.gateway.service.RateLimits;
 import dev.parley.gateway.service.Connection;
 import dev.parley.gateway.service.StreamTickets;
 import dev.parley.gateway.service.Streams;
+import dev.parley.gateway.service.Subscription;
 import dev.parley.gateway.service.TokenVerifier;
 import dev.parley.platform.problem.ErrorCodes;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
@@ -64,10 +66,12 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
     private final PresenceFeed presence;
     private final EphemeralPublisher ephemeral;
     private final OriginPolicy origins;
+    private final RateLimits rateLimits;
 
     public StreamRoutes(GatewayConfig config, TokenVerifier verifier, StreamTickets tickets, Streams streams,
-                        PresenceFeed presence, EphemeralPublisher ephemeral) {
+                        PresenceFeed presence, EphemeralPublisher ephemeral, RateLimits rateLimits) {
         this.config = config;
+        this.rateLimits = rateLimits;
         this.verifier = verifier;
         this.tickets = tickets;
         this.streams = streams;
@@ -105,6 +109,12 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
         String token = TokenVerifier.bearer(ctx.request().getHeader("Authorization"));
         verifier.verify(token).subscribe().with(verified -> context.runOnContext(v -> {
             ctx.request().resume();
+            long wait = rateLimits.tryConsume(RateLimits.Limit.TICKETS, RateLimits.member(verified.caller()));
+            if (wait > 0) {
+                Problems.write(ctx, 429, ErrorCodes.RATE_LIMITED, "too many stream tickets; retry in " + wait + " s",
+                        (int) wait);
+                return;
+            }
             StreamTickets.Issued issued = tickets.issue(verified.token(), verified.expiresAt());
             ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
@@ -262,7 +272,7 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
                 ServerWebSocket socket = upgraded.result();
                 socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, config.outboundBuffer().asLongValue()));
                 WsConnection connection = new WsConnection(auth, context, socket, ChannelWriter.webSocket(request),
-                        streams);
+                        streams, rateLimits.frameBudget());
                 socket.closeHandler(v -> context.runOnContext(x -> streams.closed(connection)));
                 socket.exceptionHandler(e -> context.runOnContext(x -> connection.close(CloseCodes.GOING_AWAY,
                         "error")));
@@ -282,6 +292,18 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
                 && text.getBytes(StandardCharsets.UTF_8).length > max)) {
             connection.close(CloseCodes.TOO_BIG, "frame over " + max + " bytes");
             return;
+        }
+        switch (connection.frames.take()) {
+            case ACCEPT -> { }
+            case REFUSE -> {
+                error(connection, ErrorCodes.RATE_LIMITED, "over " + config.framesPerSecond()
+                        + " frames per second: this frame was not acted upon", null);
+                return;
+            }
+            case CLOSE -> {
+                connection.close(CloseCodes.POLICY, "frame flood");
+                return;
+            }
         }
         if (PING.equals(text)) {
             // the keep-alive every client sends: answered without a JSON round trip (B3 measures its cost)
@@ -402,20 +424,14 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
         Envelope envelope = Envelope.ephemeral(name.wire(), typing ? EventTypes.TYPING : EventTypes.SIGNAL,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), payload);
         StreamKey key = connection.caller().streamKey(name);
-        if (connection.subscription(key) != null) {
-            ephemeral.publish(key, envelope, ref);
+        Subscription subscription = connection.subscription(key);
+        if (subscription == null || !subscription.started()) {
+            // registered is not authorized: the owner's answer may still be on its way (API.md §2)
+            error(connection, ErrorCodes.STREAM_NOT_SUBSCRIBED, op + " needs a subscription to " + name.wire()
+                    + " that the server confirmed with 'subscribed'", streamText);
             return;
         }
-        // not subscribed: publish only to streams the caller may read
-        streams.owners().info(name, connection.token()).onComplete(r -> connection.context().runOnContext(v -> {
-            if (r.succeeded()) {
-                ephemeral.publish(key, envelope, ref);
-            } else if (r.cause() instanceof StreamFailure f) {
-                error(connection, f.code(), f.getMessage(), streamText);
-            } else {
-                error(connection, ErrorCodes.NOT_FOUND, "no such stream", streamText);
-            }
-        }));
+        ephemeral.publish(key, envelope, ref);
     }
 
     private static void error(Connection connection, String code, String detail, String stream) {

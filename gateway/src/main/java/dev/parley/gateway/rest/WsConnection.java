@@ -3,6 +3,7 @@ package dev.parley.gateway.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.events.Json;
 import dev.parley.gateway.service.Connection;
+import dev.parley.gateway.service.FrameBudget;
 import dev.parley.gateway.service.OutboundEvent;
 import dev.parley.gateway.service.Streams;
 import dev.parley.gateway.service.TokenVerifier;
@@ -21,9 +22,13 @@ final class WsConnection extends Connection {
     /** Unflushed writes of live events, or null where Vert.x has to write them (ADR 0016). */
     private final ChannelWriter writer;
 
+    /** The client's frame budget (API.md §7). */
+    final FrameBudget frames;
+
     WsConnection(TokenVerifier.Verified auth, Context context, ServerWebSocket socket, ChannelWriter writer,
-                 Streams streams) {
+                 Streams streams, FrameBudget frames) {
         super(auth, context);
+        this.frames = frames;
         this.socket = socket;
         this.writer = writer;
         this.streams = streams;

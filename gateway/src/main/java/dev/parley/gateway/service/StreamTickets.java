@@ -5,10 +5,8 @@ import dev.parley.gateway.domain.AuthFailure;
 import dev.parley.gateway.domain.TicketCodec;
 import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class StreamTickets {
 
-    private static final Logger LOG = Logger.getLogger(StreamTickets.class);
     /** Upper bound of remembered nonces; past it new tickets are refused until old ones expire (no unbounded heap). */
     static final int MAX_USED = 200_000;
 
@@ -27,12 +24,32 @@ public class StreamTickets {
     private final GatewayConfig config;
     private final Map<String, Instant> used = new ConcurrentHashMap<>();
 
+    private final java.util.concurrent.ScheduledExecutorService purger =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().daemon().name("ticket-purge").unstarted(r));
+
     public StreamTickets(GatewayConfig config) {
         this.config = config;
+        checkSecret(config.ticketSecret(), LaunchMode.current());
         this.codec = new TicketCodec(config.ticketSecret());
-        if (GatewayConfig.DEV_TICKET_SECRET.equals(config.ticketSecret()) && LaunchMode.current() == LaunchMode.NORMAL) {
-            LOG.warn("parley.gateway.ticket-secret is the public dev default: set a secret shared by all gateway "
-                    + "instances in production");
+        purger.scheduleWithFixedDelay(this::purge, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Smallest ticket secret accepted outside dev and test mode, in UTF-8 bytes. */
+    static final int MIN_SECRET_BYTES = 32;
+
+    /**
+     * Outside dev and test mode a gateway does not start with the public default secret or one under 32 bytes:
+     * anyone could mint tickets for any caller with it (issue 23, item 11).
+     */
+    static void checkSecret(String secret, LaunchMode mode) {
+        if (mode != LaunchMode.NORMAL) {
+            return;
+        }
+        if (GatewayConfig.DEV_TICKET_SECRET.equals(secret)
+                || secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalStateException("parley.gateway.ticket-secret must be set to a secret of at least "
+                    + MIN_SECRET_BYTES + " bytes shared by all gateway instances (the default is public)");
         }
     }
 
@@ -54,7 +71,6 @@ public class StreamTickets {
     public String redeem(String ticket) {
         Instant now = Instant.now();
         TicketCodec.Ticket opened = codec.open(ticket, now);
-        purge(now);
         if (used.size() >= MAX_USED) {
             throw new AuthFailure("too many tickets in flight");
         }
@@ -64,15 +80,18 @@ public class StreamTickets {
         return opened.token();
     }
 
-    private void purge(Instant now) {
-        if (used.size() < 1024 && Math.random() > 0.05) {
-            return;
-        }
-        for (Iterator<Map.Entry<String, Instant>> it = used.entrySet().iterator(); it.hasNext(); ) {
-            if (!it.next().getValue().isAfter(now)) {
-                it.remove();
-            }
-        }
+    /**
+     * Forgets used nonces whose tickets expired, every few seconds on a thread of its own (never on an event loop).
+     * Issuance is limited per member (30 per minute), so what one member can put here is bounded too.
+     */
+    private void purge() {
+        Instant now = Instant.now();
+        used.values().removeIf(expiresAt -> !expiresAt.isAfter(now));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        purger.shutdownNow();
     }
 
     public record Issued(String ticket, Instant expiresAt) {

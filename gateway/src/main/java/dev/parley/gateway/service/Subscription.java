@@ -57,6 +57,11 @@ public final class Subscription {
         return last;
     }
 
+    /** The owner authorized it and it started: only then may it carry {@code typing} and {@code signal}. */
+    public boolean started() {
+        return ready && !ended();
+    }
+
     boolean ended() {
         return ended || connection.isClosed();
     }

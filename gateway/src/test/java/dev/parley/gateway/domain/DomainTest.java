@@ -65,4 +65,32 @@ class DomainTest {
         assertThat(RoutingTable.isPost("PUT", "/api/channel/messages")).isFalse();
         assertThat(RoutingTable.isPost("POST", "/api/channel/messages/1/reactions")).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void pathsHaveOneCanonicalSpelling() {
+        for (String spelling : java.util.List.of("/api/channel/messages", "/api/channel/messages/",
+                "/api//channel//messages", "//api/channel/messages", "/api/%63hannel/messages",
+                "/api/%63%68annel/messages", "/api/channel/./messages", "/api/channel/x/../messages")) {
+            org.assertj.core.api.Assertions.assertThat(RoutingTable.canonical(spelling)).as(spelling)
+                    .isEqualTo("/api/channel/messages");
+        }
+        // escapes of reserved or non-ASCII bytes stay escaped (a %2F is not a separator), hex upper-cased
+        org.assertj.core.api.Assertions.assertThat(RoutingTable.canonical("/api/channel/messages/m/reactions/%f0%9f%91%8d"))
+                .isEqualTo("/api/channel/messages/m/reactions/%F0%9F%91%8D");
+        org.assertj.core.api.Assertions.assertThat(RoutingTable.canonical("/api/a%2Fb")).isEqualTo("/api/a%2Fb");
+        org.assertj.core.api.Assertions.assertThat(RoutingTable.canonicalUri("/api/x/?a=1//2")).isEqualTo("/api/x?a=1//2");
+        org.assertj.core.api.Assertions.assertThat(RoutingTable.canonical("/../..")).isEqualTo("/");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aProductionGatewayRefusesTheDefaultOrAShortTicketSecret() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.parley.gateway.service.StreamTicketsAccess
+                .check(dev.parley.gateway.config.GatewayConfig.DEV_TICKET_SECRET, io.quarkus.runtime.LaunchMode.NORMAL))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 32 bytes");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.parley.gateway.service.StreamTicketsAccess
+                .check("short-secret", io.quarkus.runtime.LaunchMode.NORMAL)).isInstanceOf(IllegalStateException.class);
+        dev.parley.gateway.service.StreamTicketsAccess.check("x".repeat(32), io.quarkus.runtime.LaunchMode.NORMAL);
+        dev.parley.gateway.service.StreamTicketsAccess.check(dev.parley.gateway.config.GatewayConfig.DEV_TICKET_SECRET,
+                io.quarkus.runtime.LaunchMode.TEST);
+    }
 }

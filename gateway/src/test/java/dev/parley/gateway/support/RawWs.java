@@ -73,6 +73,20 @@ public final class RawWs implements AutoCloseable {
 
     /** Sends one masked text frame. */
     public void sendText(String text) throws IOException {
+        sendTexts(text);
+    }
+
+    /** Sends masked text frames in one write (one TCP segment for small frames). */
+    public void sendTexts(String... texts) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (String text : texts) {
+            all.writeBytes(frame(text));
+        }
+        socket.getOutputStream().write(all.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    private static byte[] frame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(0x81);
@@ -90,12 +104,11 @@ public final class RawWs implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
+        frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        socket.getOutputStream().write(frame.toByteArray());
-        socket.getOutputStream().flush();
+        return frame.toByteArray();
     }
 
     @Override

@@ -11,6 +11,8 @@ public final class ErrorCodes {
     public static final String BODY_REQUIRED = "request.body_required";
     public static final String STREAM_INVALID = "stream.invalid";
     public static final String SUBSCRIPTION_LIMIT = "stream.subscription_limit";
+    /** A {@code typing} / {@code signal} frame on a stream the connection has no authorized subscription to. */
+    public static final String STREAM_NOT_SUBSCRIBED = "stream.not_subscribed";
     public static final String IDEMPOTENCY_KEY_INVALID = "idempotency.key_invalid";
     public static final String FROM_AGENT_REQUIRED = "message.from_agent_required";
     // 401, 403
