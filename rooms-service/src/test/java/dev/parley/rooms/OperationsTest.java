@@ -6,4 +6,9 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Health, metrics and OpenAPI answer on the management port (the shared contract of every service). */
 @QuarkusTest
 class OperationsTest extends OperationsContract {
+
+    @org.junit.jupiter.api.Test
+    void readinessIsTheDatabaseNotKafka() {
+        readinessIgnoresABrokerOutage();
+    }
 }

@@ -20,4 +20,9 @@ class OperationsTest extends OperationsContract {
                 .body(containsString("parley_sessions_live_updates_total"))
                 .body(containsString("parley_sessions_shares_total{kind=\"granted\"}"));
     }
+
+    @org.junit.jupiter.api.Test
+    void readinessIsTheDatabaseNotKafka() {
+        readinessIgnoresABrokerOutage();
+    }
 }

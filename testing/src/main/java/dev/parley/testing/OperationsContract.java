@@ -29,4 +29,19 @@ public abstract class OperationsContract {
         given().get(management() + "/q/metrics").then().statusCode(200).body(containsString("jvm_"));
         given().get(management() + "/q/openapi?format=json").then().statusCode(200).body(containsString("openapi"));
     }
+
+    /**
+     * For a service that owns durable streams: a Kafka outage does not take it out of its Service. Readiness is its
+     * own database; the outbox keeps writes working and the relay's metrics tell the outage (issue 23, item 9).
+     */
+    protected static void readinessIgnoresABrokerOutage() {
+        EmbeddedKafka kafka = ParleyTestResources.kafka();
+        kafka.stop();
+        try {
+            given().get(management() + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                    .body(org.hamcrest.Matchers.not(containsString("Kafka")));
+        } finally {
+            kafka.start();
+        }
+    }
 }

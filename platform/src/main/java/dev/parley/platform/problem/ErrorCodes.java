@@ -48,7 +48,6 @@ public final class ErrorCodes {
     public static final String METADATA_TOO_LARGE = "message.metadata_too_large";
     public static final String ATTACHMENT_INVALID = "attachment.invalid";
     public static final String ATTACHMENT_QUOTA = "attachment.quota";
-    public static final String TRANSCRIPT_TOO_LARGE = "transcript.too_large";
     public static final String EVENT_TOO_LARGE = "event.too_large";
     // 429, 503, 500
     public static final String RATE_LIMITED = "rate.limited";
