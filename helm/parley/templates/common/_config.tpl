@@ -40,6 +40,8 @@ quarkus.datasource.reactive.url=postgresql://{{ $pg.host }}:{{ $pg.port }}/{{ $v
 quarkus.datasource.jdbc.url=jdbc:postgresql://{{ $pg.host }}:{{ $pg.port }}/{{ $v.database.name }}?sslmode={{ $pg.sslMode }}
 {{- end }}
 {{- if eq .component "channel" }}
+parley.channel.retention.period={{ int64 $v.retentionMs }}ms
+parley.channel.attachments.tenant-quota={{ $v.tenantAttachmentQuota }}
 {{- $b := $v.blobs }}
 parley.channel.blobs.store={{ $b.store }}
 {{- if eq $b.store "s3" }}

@@ -181,4 +181,61 @@ class HardeningTest {
                 .options(Gw.http() + "/api/channel/messages");
         assertThat(evil.header("Access-Control-Allow-Origin")).isNull();
     }
+
+    /**
+     * Item 18: a member removed while this gateway never saw {@code member.removed} (a consumer restart) loses the
+     * room at the next periodic re-authorization (2 s in tests, 60 s by default); the others keep it.
+     */
+    @Test
+    void aRemovalTheGatewayMissedEndsTheSubscriptionAtTheNextReauthorization() {
+        StreamName room = StreamName.room(UUID.randomUUID());
+        StubOwner.get().members(TENANT, room, "user:ada", "user:bob");
+        try (WsTestClient ada = Gw.ws(Gw.issuer().user(TENANT, "ada", "Ada"));
+             WsTestClient bob = Gw.ws(Gw.issuer().user(TENANT, "bob", "Bob"))) {
+            ada.sendJson(Map.of("op", "subscribe", "stream", room.wire()));
+            bob.sendJson(Map.of("op", "subscribe", "stream", room.wire()));
+            await().until(() -> !Gw.ops(ada, "subscribed").isEmpty() && !Gw.ops(bob, "subscribed").isEmpty());
+            // removed at the owner, and no event about it ever reaches the gateway
+            StubOwner.get().removeMember(TENANT, room, "user:ada");
+            await().atMost(Duration.ofSeconds(15)).until(ada::isClosed);
+            assertThat(ada.closeCode()).isEqualTo(1008);
+            // bob has been re-authorized at least as often and is still there
+            assertThat(bob.isClosed()).isFalse();
+        }
+    }
+
+    /**
+     * Item 2: a socket that subscribes to its maximum of streams from seq 0 on long logs and never reads is paced by
+     * its outbound bound and ends with 1013 (counted as a slow consumer), while a reader on the same streams gets
+     * every event.
+     */
+    @Test
+    void aReplayNobodyReadsEndsWith1013AndOthersGetEverything() throws Exception {
+        String padding = "r".repeat(200);
+        List<StreamName> rooms = new java.util.ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            StreamName room = StreamName.room(UUID.randomUUID());
+            StubOwner.get().members(TENANT, room, "user:hoarder", "user:reader");
+            for (int i = 1; i <= 5000; i++) {
+                StubOwner.get().appendUnpublished(dev.parley.events.StreamKey.of(TENANT, room), "message.created",
+                        Map.of("text", padding, "n", i));
+            }
+            rooms.add(room);
+        }
+        double before = SlowConsumerTest.slowDisconnects();
+        try (RawWs hoarder = RawWs.connect(Gw.port(), "/api/ws", Map.of("Sec-WebSocket-Protocol",
+                "parley.v1, bearer." + Gw.issuer().user(TENANT, "hoarder")), 4096);
+             WsTestClient reader = Gw.ws(Gw.issuer().user(TENANT, "reader"))) {
+            assertThat(hoarder.status()).isEqualTo(101);
+            String[] frames = rooms.stream().map(room -> "{\"op\":\"subscribe\",\"stream\":\"" + room.wire()
+                    + "\",\"after\":0}").toArray(String[]::new);
+            hoarder.sendTexts(frames);
+            await().atMost(Duration.ofSeconds(60)).until(() -> SlowConsumerTest.slowDisconnects() >= before + 1);
+
+            reader.sendJson(Map.of("op", "subscribe", "stream", rooms.get(0).wire(), "after", 0));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Gw.seqs(reader, rooms.get(0).wire()).size() >= 5000);
+            assertThat(Gw.seqs(reader, rooms.get(0).wire()))
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 5000).boxed().toList());
+        }
+    }
 }

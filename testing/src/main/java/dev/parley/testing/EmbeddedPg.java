@@ -22,23 +22,64 @@ public final class EmbeddedPg implements AutoCloseable {
 
     private static EmbeddedPg shared;
 
-    private final EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
+    /** Port and data directory of a server that {@link #stop()} and {@link #start()} can restart; else null. */
+    private final Integer restartPort;
+    private final Path restartDir;
 
-    private EmbeddedPg(EmbeddedPostgres postgres) {
+    private EmbeddedPg(EmbeddedPostgres postgres, Integer restartPort, Path restartDir) {
         this.postgres = postgres;
+        this.restartPort = restartPort;
+        this.restartDir = restartDir;
     }
 
-    /** One server per JVM, on a free port with a throw-away data directory. */
+    /** One server per JVM, on a free port with a throw-away data directory; it can be stopped and started again. */
     public static synchronized EmbeddedPg shared() {
         if (shared == null) {
             try {
-                shared = new EmbeddedPg(EmbeddedPostgres.builder().setPort(Ports.free()).start());
+                int port = Ports.free();
+                Path dir = java.nio.file.Files.createTempDirectory("parley-pg");
+                shared = new EmbeddedPg(builder(port, dir).start(), port, dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("PostgreSQL did not start", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "embedded-pg-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                shared.close();
+                deleteTree(shared.restartDir);
+            }, "embedded-pg-stop"));
         }
         return shared;
+    }
+
+    private static EmbeddedPostgres.Builder builder(int port, Path dir) {
+        // never cleaned on close, so stop() and start() keep the data (initdb runs only into an empty directory);
+        // the shared server's shutdown hook deletes it
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dir).setCleanDataDirectory(false);
+    }
+
+    /** Stops the server (an outage for the services using it); {@link #start()} brings it back with its data. */
+    public synchronized void stop() {
+        close();
+    }
+
+    /** Starts a stopped server again on the same port and data directory. */
+    public synchronized void start() {
+        if (restartPort == null) {
+            throw new IllegalStateException("this server cannot be restarted");
+        }
+        try {
+            postgres = builder(restartPort, restartDir).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not start again", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // best effort at JVM exit
+        }
     }
 
     /** A persistent server on a fixed port and data directory (the local stack). */
@@ -48,7 +89,7 @@ public final class EmbeddedPg implements AutoCloseable {
                     .setPort(port)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(fresh)
-                    .start());
+                    .start(), null, null);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start in " + dataDir, e);
         }

@@ -154,6 +154,29 @@ public interface GatewayConfig {
     @WithDefault("100")
     int frameFloodClose();
 
+    /**
+     * How often a long-lived room or session subscription is authorized again with its owner (API.md §2: 60 s), so a
+     * removed member loses typing, signal and live updates even when this gateway missed the removal event. Each
+     * subscription's timer is jittered by up to a tenth of it, so the checks do not all come at once.
+     */
+    @WithDefault("60s")
+    Duration reauthorizeInterval();
+
+    /**
+     * How long a replaying connection whose outbound buffer is full may take to drain it before it is closed as too
+     * slow (1013); meanwhile no further page is fetched for it.
+     */
+    @WithDefault("10s")
+    Duration replayDrainGrace();
+
+    /** Replay pages one connection may have in flight from owners at once; more wait their turn. */
+    @WithDefault("4")
+    int replayConcurrencyPerConnection();
+
+    /** Replay pages this gateway may have in flight from owners at once (bounds the memory pages take). */
+    @WithDefault("256")
+    int replayConcurrency();
+
     /** Page size asked of the owner when replaying (capped by the owner's own maximum). */
     @WithDefault("500")
     int replayPageSize();

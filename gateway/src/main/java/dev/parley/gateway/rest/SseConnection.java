@@ -25,6 +25,7 @@ final class SseConnection extends Connection {
                   Streams streams) {
         super(auth, context);
         this.response = response;
+        response.drainHandler(v -> context.runOnContext(x -> drained()));
         this.writer = writer;
         this.streams = streams;
     }

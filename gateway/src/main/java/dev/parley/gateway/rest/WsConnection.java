@@ -30,6 +30,7 @@ final class WsConnection extends Connection {
         super(auth, context);
         this.frames = frames;
         this.socket = socket;
+        socket.drainHandler(v -> context.runOnContext(x -> drained()));
         this.writer = writer;
         this.streams = streams;
     }

@@ -21,6 +21,27 @@ public abstract class Connection {
     /** Subscriptions by stream key value; touched on {@link #context()} only. */
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private boolean closed;
+    /** Replay pages of this connection in flight, and the fetches waiting for a slot; on the context only. */
+    int replaysInFlight;
+    final java.util.ArrayDeque<Runnable> replaysWaiting = new java.util.ArrayDeque<>();
+    /** Who waits for the outbound buffer to have room again; on the context only. */
+    private final java.util.List<Runnable> drainWaiters = new java.util.ArrayList<>();
+
+    /** Runs {@code action} on the context once the outbound buffer has room again (replay pacing). */
+    void whenDrained(Runnable action) {
+        drainWaiters.add(action);
+    }
+
+    /** The transport's drain handler calls this (on the context). */
+    protected void drained() {
+        if (drainWaiters.isEmpty()) {
+            return;
+        }
+        java.util.List<Runnable> waiting = new java.util.ArrayList<>(drainWaiters);
+        drainWaiters.clear();
+        waiting.forEach(Runnable::run);
+    }
+
     /** Vert.x timer that closes the connection when its token expires; cancelled on close. */
     long expiryTimer = -1;
 

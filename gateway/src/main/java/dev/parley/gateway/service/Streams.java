@@ -95,6 +95,47 @@ public class Streams {
         return owners;
     }
 
+    private final AtomicInteger replaysInFlight = new AtomicInteger();
+
+    /**
+     * Runs a replay fetch when both the connection and the gateway have a slot (on the connection's context);
+     * {@link #replayDone} frees it. Replay is paced this way: a connection with 100 subscriptions at seq 0 asks
+     * for at most a few pages at a time, and writes them only while its outbound buffer has room.
+     */
+    void replaySlot(Connection connection, Runnable fetch) {
+        if (connection.replaysInFlight >= config.replayConcurrencyPerConnection()) {
+            connection.replaysWaiting.add(fetch);
+            return;
+        }
+        if (replaysInFlight.incrementAndGet() > config.replayConcurrency()) {
+            replaysInFlight.decrementAndGet();
+            connection.context().owner().setTimer(20, t -> connection.context()
+                    .runOnContext(v -> replaySlot(connection, fetch)));
+            return;
+        }
+        connection.replaysInFlight++;
+        fetch.run();
+    }
+
+    void replayDone(Connection connection) {
+        connection.replaysInFlight--;
+        replaysInFlight.decrementAndGet();
+        Runnable next = connection.replaysWaiting.poll();
+        if (next != null && !connection.isClosed()) {
+            replaySlot(connection, next);
+        } else if (connection.isClosed()) {
+            connection.replaysWaiting.clear();
+        }
+    }
+
+    long replayDrainGraceMillis() {
+        return config.replayDrainGrace().toMillis();
+    }
+
+    long reauthorizeIntervalMillis() {
+        return config.reauthorizeInterval().toMillis();
+    }
+
     public boolean draining() {
         return draining;
     }

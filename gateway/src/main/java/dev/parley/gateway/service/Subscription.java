@@ -69,6 +69,41 @@ public final class Subscription {
     void end() {
         ended = true;
         pending.clear();
+        if (reauthorizeTimer >= 0) {
+            connection.context().owner().cancelTimer(reauthorizeTimer);
+            reauthorizeTimer = -1;
+        }
+    }
+
+    /** Timer of the periodic re-authorization (rooms and sessions), or -1. */
+    private long reauthorizeTimer = -1;
+
+    /**
+     * Asks the owner again, every {@code reauthorize-interval}, whether the caller may still read a room or session
+     * (membership can end without this gateway seeing the event, after a consumer restart): a 404 ends it like a
+     * {@code member.removed} does. An owner that cannot answer changes nothing; the next check asks again.
+     */
+    private void scheduleReauthorization(long intervalMillis) {
+        if (intervalMillis <= 0 || (name.kind() != StreamName.Kind.ROOM && name.kind() != StreamName.Kind.SESSION)) {
+            return;
+        }
+        long delay = intervalMillis + java.util.concurrent.ThreadLocalRandom.current().nextLong(intervalMillis / 10 + 1);
+        reauthorizeTimer = connection.context().owner().setTimer(delay, t -> connection.context().runOnContext(v -> {
+            reauthorizeTimer = -1;
+            if (ended()) {
+                return;
+            }
+            streams.owners().info(name, connection.token()).onComplete(r -> connection.context().runOnContext(x -> {
+                if (ended()) {
+                    return;
+                }
+                if (r.failed() && r.cause() instanceof StreamFailure f && f.status() == 404) {
+                    streams.revoke(this);
+                } else {
+                    scheduleReauthorization(intervalMillis);
+                }
+            }));
+        }));
     }
 
     /** The owner authorized the stream: send latest values, replay from {@code after} (null: live only), go live. */
@@ -79,6 +114,7 @@ public final class Subscription {
         for (JsonNode latest : info.latest()) {
             connection.writeEnvelope(latest);
         }
+        scheduleReauthorization(streams.reauthorizeIntervalMillis());
         if (!name.durable()) {
             ready = true;
             drain();
@@ -150,9 +186,14 @@ public final class Subscription {
     }
 
     private void fetch(int pagesWithoutProgress) {
+        streams.replaySlot(connection, () -> fetchPage(pagesWithoutProgress));
+    }
+
+    private void fetchPage(int pagesWithoutProgress) {
         long from = last;
         streams.owners().events(name, from, connection.token()).onComplete(result -> connection.context()
                 .runOnContext(v -> {
+                    streams.replayDone(connection);
                     if (ended()) {
                         return;
                     }
@@ -185,26 +226,49 @@ public final class Subscription {
                             }
                         }
                     }
-                    boolean progressed = last > from;
-                    if (!reset && progressed && last < page.head()) {
-                        fetch(0);
+                    boolean wasReset = reset;
+                    if (connection.overflowing()) {
+                        // paced by the client's reading: the next page waits until the buffer drains; a client
+                        // that does not read within the grace is too slow (1013), holding at most one page more
+                        long grace = connection.context().owner().setTimer(streams.replayDrainGraceMillis(),
+                                t -> connection.context().runOnContext(x -> {
+                                    if (!ended() && connection.overflowing()) {
+                                        streams.slowConsumer(connection);
+                                    }
+                                }));
+                        connection.whenDrained(() -> {
+                            connection.context().owner().cancelTimer(grace);
+                            if (!ended()) {
+                                afterPage(page, from, wasReset, pagesWithoutProgress);
+                            }
+                        });
                         return;
                     }
-                    catchingUp = false;
-                    if (!progressed && !reset) {
-                        // the log has nothing after `last` yet: accept the next live event even if it jumps
-                        OutboundEvent next = pending.peekFirst();
-                        if (next != null && next.seq() != null && next.seq() > last + 1 && pagesWithoutProgress > 0) {
-                            last = next.seq() - 1;
-                        } else if (next != null && next.seq() != null && next.seq() > last + 1) {
-                            catchingUp = true;
-                            connection.context().owner().setTimer(200, t -> connection.context()
-                                    .runOnContext(x -> fetch(pagesWithoutProgress + 1)));
-                            return;
-                        }
-                    }
-                    drain();
+                    afterPage(page, from, wasReset, pagesWithoutProgress);
                 }));
+    }
+
+    /** After a replay page was written: the next page, or the live tail. */
+    private void afterPage(OwnerClient.EventPage page, long from, boolean reset, int pagesWithoutProgress) {
+        boolean progressed = last > from;
+        if (!reset && progressed && last < page.head()) {
+            fetch(0);
+            return;
+        }
+        catchingUp = false;
+        if (!progressed && !reset) {
+            // the log has nothing after `last` yet: accept the next live event even if it jumps
+            OutboundEvent next = pending.peekFirst();
+            if (next != null && next.seq() != null && next.seq() > last + 1 && pagesWithoutProgress > 0) {
+                last = next.seq() - 1;
+            } else if (next != null && next.seq() != null && next.seq() > last + 1) {
+                catchingUp = true;
+                connection.context().owner().setTimer(200, t -> connection.context()
+                        .runOnContext(x -> fetch(pagesWithoutProgress + 1)));
+                return;
+            }
+        }
+        drain();
     }
 
     /** Delivers the buffered live tail, then flushes (live writes are left unflushed, ADR 0016). */

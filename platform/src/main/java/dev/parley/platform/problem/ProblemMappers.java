@@ -170,9 +170,18 @@ public class ProblemMappers {
         if (fromCause != null) {
             return fromCause;
         }
+        Throwable outage = Outages.outage(e);
+        if (outage != null) {
+            LOG.warnf("a dependency is unavailable, answered 503: %s", outage.toString());
+            return Response.fromResponse(response(503, ErrorCodes.UNAVAILABLE,
+                    "a dependency is unavailable; retry later")).header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         LOG.error("request failed", e);
         return response(500, ErrorCodes.INTERNAL, "internal error");
     }
+
+    /** {@code Retry-After} of a 503 for an unavailable dependency, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     /**
      * The one walk down a wrapped exception's causes (the JSON reader wraps Jackson's errors, reactive pipelines wrap

@@ -42,4 +42,11 @@ public interface StreamLogConfig {
      */
     @WithDefault("512K")
     MemorySize maxEventSize();
+
+    /**
+     * Largest replay page in bytes of its envelopes ({@code 1M}; at least one event is always returned): with
+     * 512 KiB events a page of 1,000 would otherwise be half a gigabyte in the owner and the gateway.
+     */
+    @WithDefault("1M")
+    MemorySize replayMaxPageBytes();
 }

@@ -85,10 +85,22 @@ public class StreamResource {
             StreamPosition p = page.position();
             List<String> items = p.needsReset(from)
                     ? List.of(Json.string(reset(key, p)))
-                    : page.envelopes();
+                    : boundedByBytes(page.envelopes(), config.replayMaxPageBytes().asLongValue());
             return "{\"items\":[" + String.join(",", items) + "],\"head\":" + p.head() + ",\"earliest\":"
                     + p.earliest() + "}";
         }));
+    }
+
+    /** The first envelopes whose bytes stay within {@code max}, at least one (the client pages on from its seq). */
+    static List<String> boundedByBytes(List<String> envelopes, long max) {
+        long bytes = 0;
+        for (int i = 0; i < envelopes.size(); i++) {
+            bytes += StreamLog.utf8Length(envelopes.get(i));
+            if (bytes > max && i > 0) {
+                return envelopes.subList(0, i);
+            }
+        }
+        return envelopes;
     }
 
     /** The {@code reset} event of API.md §2. */
