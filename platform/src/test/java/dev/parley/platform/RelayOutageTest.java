@@ -1,5 +1,6 @@
 package dev.parley.platform;
 
+import dev.parley.platform.metrics.PlatformMetrics;
 import dev.parley.testing.TopicTail;
 import dev.parley.testing.EmbeddedKafka;
 import dev.parley.testing.ParleyTestResources;
@@ -38,15 +39,28 @@ class RelayOutageTest {
             given().auth().oauth2(token).post("/api/test/burst?room=" + room + "&count=49").then().statusCode(200);
             // committed, but nothing can be published while the broker is away
             assertThat(unpublished(key)).isEqualTo(49);
+            // and the backlog shows on the gauges although the relay publishes nothing (issue 18, item 2)
+            await().atMost(Duration.ofSeconds(30)).until(() -> gauge(PlatformMetrics.STREAM_LOG_PENDING) >= 49
+                    && gauge(PlatformMetrics.STREAM_LOG_OLDEST_PENDING_AGE) >= 1);
         } finally {
             kafka.start();
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> unpublished(key) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gauge(PlatformMetrics.STREAM_LOG_PENDING) == 0
+                && gauge(PlatformMetrics.STREAM_LOG_OLDEST_PENDING_AGE) == 0);
         try (TopicTail tail = new TopicTail(StreamLogTest.TOPIC, key)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> tail.seqs().size() >= 50);
             assertThat(tail.seqs()).isEqualTo(LongStream.rangeClosed(1, 50).boxed().toList());
         }
+    }
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double gauge(String name) {
+        var gauge = registry.find(name).gauge();
+        return gauge == null ? -1 : gauge.value();
     }
 
     private long unpublished(String key) throws Exception {

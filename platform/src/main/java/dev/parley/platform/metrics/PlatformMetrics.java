@@ -12,6 +12,12 @@ public final class PlatformMetrics {
     public static final String STREAM_LOG_RELAY_FAILURES = "parley.stream_log.relay.failures";
     /** Counter: events the broker refused for good (too large, invalid), set aside in {@code stream_log_dead_letter}. */
     public static final String STREAM_LOG_DEAD_LETTERED = "parley.stream_log.dead_lettered";
+    /** Gauge: stream-log rows not yet published to Kafka (sampled every {@code backlog-sample-interval}). */
+    public static final String STREAM_LOG_PENDING = "parley.stream_log.pending";
+    /** Gauge: seconds since the oldest unpublished stream-log row was committed (0 when none is pending). */
+    public static final String STREAM_LOG_OLDEST_PENDING_AGE = "parley.stream_log.oldest_pending_age";
+    /** Gauge: rows in {@code stream_log_dead_letter} (events the broker refused for good). */
+    public static final String STREAM_LOG_DEAD_LETTERS = "parley.stream_log.dead_letters";
     /** Timer: from an event's commit to Kafka's acknowledgement. */
     public static final String STREAM_LOG_RELAY_LAG = "parley.stream_log.relay.lag";
     /** Counter: roster entries published (first sight of a member, or a new display name). */

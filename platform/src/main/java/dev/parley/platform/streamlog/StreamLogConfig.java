@@ -49,4 +49,11 @@ public interface StreamLogConfig {
      */
     @WithDefault("1M")
     MemorySize replayMaxPageBytes();
+
+    /**
+     * How often the outbox backlog (pending rows, oldest pending age, dead letters) is sampled into its gauges. A
+     * stuck relay that throws nothing still shows there; 15 s matches a Prometheus scrape.
+     */
+    @WithDefault("15s")
+    Duration backlogSampleInterval();
 }

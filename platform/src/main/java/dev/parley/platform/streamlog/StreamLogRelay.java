@@ -75,6 +75,12 @@ public class StreamLogRelay {
     private final Counter deadLettered;
     private final Timer lag;
 
+    /** The backlog as last sampled: pending rows, oldest pending age in seconds, dead letters. */
+    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong oldestPendingAge = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
+    private long sampler = -1;
+
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopped;
@@ -99,6 +105,9 @@ public class StreamLogRelay {
         this.published = registry.counter(PlatformMetrics.STREAM_LOG_PUBLISHED);
         this.failures = registry.counter(PlatformMetrics.STREAM_LOG_RELAY_FAILURES);
         this.deadLettered = registry.counter(PlatformMetrics.STREAM_LOG_DEAD_LETTERED);
+        registry.gauge(PlatformMetrics.STREAM_LOG_PENDING, pending);
+        registry.gauge(PlatformMetrics.STREAM_LOG_OLDEST_PENDING_AGE, oldestPendingAge);
+        registry.gauge(PlatformMetrics.STREAM_LOG_DEAD_LETTERS, deadLetters);
         this.lag = Timer.builder(PlatformMetrics.STREAM_LOG_RELAY_LAG)
                 .description("Time from an event's commit to its acknowledgement by Kafka")
                 .publishPercentileHistogram().register(registry);
@@ -115,6 +124,7 @@ public class StreamLogRelay {
             subscriber.connect().subscribe().with(ok -> wake(),
                     e -> LOG.warnf("stream-log LISTEN not connected (%s); relying on polling", e.toString()));
             timer = vertx.setPeriodic(config.relayPollInterval().toMillis(), id -> wake());
+            sampler = vertx.setPeriodic(config.backlogSampleInterval().toMillis(), id -> sampleBacklog());
         });
     }
 
@@ -123,9 +133,26 @@ public class StreamLogRelay {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        if (sampler >= 0) {
+            vertx.cancelTimer(sampler);
+        }
         if (subscriber != null) {
             subscriber.closeAndForget();
         }
+    }
+
+    /** Samples the backlog into the gauges (one indexed statement; a failure leaves the last sample). */
+    private void sampleBacklog() {
+        pool.query("SELECT (SELECT count(*) FROM stream_log WHERE NOT published), "
+                        + "(SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(at)), 0) FROM stream_log WHERE NOT published), "
+                        + "(SELECT count(*) FROM stream_log_dead_letter)")
+                .execute()
+                .subscribe().with(rows -> {
+                    Row row = rows.iterator().next();
+                    pending.set(row.getLong(0));
+                    oldestPendingAge.set((long) Math.floor(row.getNumeric(1).doubleValue()));
+                    deadLetters.set(row.getLong(2));
+                }, e -> LOG.debugf("stream-log backlog not sampled: %s", e.toString()));
     }
 
     /** Runs a round now, or right after the one in progress. */
