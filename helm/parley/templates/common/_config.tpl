@@ -40,7 +40,7 @@ quarkus.datasource.reactive.url=postgresql://{{ $pg.host }}:{{ $pg.port }}/{{ $v
 quarkus.datasource.jdbc.url=jdbc:postgresql://{{ $pg.host }}:{{ $pg.port }}/{{ $v.database.name }}?sslmode={{ $pg.sslMode }}
 {{- end }}
 {{- if eq .component "channel" }}
-parley.channel.retention.period={{ int64 $v.retentionMs }}ms
+parley.channel.retention.period={{ div (int64 $v.retentionMs) 1000 }}s
 parley.channel.attachments.tenant-quota={{ $v.tenantAttachmentQuota }}
 {{- $b := $v.blobs }}
 parley.channel.blobs.store={{ $b.store }}

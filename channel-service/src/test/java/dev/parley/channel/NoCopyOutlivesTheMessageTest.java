@@ -149,6 +149,14 @@ class NoCopyOutlivesTheMessageTest {
             }
         }
         assertThat(Copies.carrying(records, goneEdit)).as("the Kafka search finds what is there").isNotEmpty();
+        // the next retention run truncates the partitions of channels with a recent delete: no copy is left on Kafka
+        RetentionJob.Result purge = job.expire().await().atMost(Duration.ofSeconds(120));
+        assertThat(purge.kafkaRecords()).isPositive();
+        List<ConsumerRecord<String, byte[]>> afterPurge = Copies.onKafka(topic.name());
+        for (String marker : deletedMarkers) {
+            assertThat(Copies.carrying(afterPurge, marker)).as("Kafka records carrying %s after the run", marker)
+                    .isEmpty();
+        }
 
         // ---- expiry, with later copies: a message whose edit, reactions and quoting reply come after its window --
         String oldBody = "old-body-" + m;

@@ -123,5 +123,14 @@ public interface ChannelConfig {
          */
         @WithDefault("true")
         boolean manageTopic();
+
+        /**
+         * A retention run also truncates, up to their end, the topic partitions that carry a channel in which a
+         * message was deleted within this lookback (ADR 0035): Kafka is only the live transport (replay comes from
+         * the database), so the deleted text leaves Kafka by the next run instead of at the window's end. 1 h
+         * covers several runs, so a run that fails or is skipped is made up by the next.
+         */
+        @WithDefault("1h")
+        Duration deletePurgeLookback();
     }
 }

@@ -128,10 +128,11 @@ public class ChannelTopic {
     }
 
     /**
-     * Deletes the topic's records written before {@code cutoff} (blocking; a retention run calls it on a worker
-     * thread). Answers how many records went. Does nothing when the topic is not ours to manage.
+     * Deletes the topic's records written before {@code cutoff}, and every record of the partitions that carry one of
+     * the {@code truncate} stream keys (channels with a recent delete), blocking; a retention run calls it on a
+     * worker thread. Answers how many records went. Does nothing when the topic is not ours to manage.
      */
-    public long deleteBefore(Instant cutoff) throws Exception {
+    public long deleteBefore(Instant cutoff, java.util.Set<String> truncate) throws Exception {
         if (!config.retention().manageTopic()) {
             return 0;
         }
@@ -151,10 +152,17 @@ public class ChannelTopic {
             atCutoff.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             var end = admin.listOffsets(latest).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
+            java.util.Set<Integer> whole = new java.util.HashSet<>();
+            int partitions = description.partitions().size();
+            for (String key : truncate) {
+                whole.add(partitionOf(key, partitions));
+            }
             long count = 0;
             for (TopicPartition tp : atCutoff.keySet()) {
-                // no record at or after the cutoff (offset -1): everything in the partition is older
-                long before = cut.get(tp).offset() < 0 ? end.get(tp).offset() : cut.get(tp).offset();
+                // no record at or after the cutoff (offset -1): everything in the partition is older; a partition
+                // that carried a deleted message goes up to its end
+                long before = cut.get(tp).offset() < 0 || whole.contains(tp.partition())
+                        ? end.get(tp).offset() : cut.get(tp).offset();
                 long from = start.get(tp).offset();
                 if (before > from) {
                     delete.put(tp, RecordsToDelete.beforeOffset(before));
@@ -166,6 +174,13 @@ public class ChannelTopic {
             }
             return count;
         }
+    }
+
+    /** The partition the relay's producer puts a stream key in (Kafka's default partitioner: murmur2 of the key). */
+    static int partitionOf(String key, int partitions) {
+        byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
+                % partitions;
     }
 
     private static String value(Config config, String name) {

@@ -129,7 +129,8 @@ public class RetentionJob {
         long[] counts = new long[4]; // messages, attachments, scrubbed, batches
         return expireBatches(cutoff, batch, counts)
                 .chain(() -> streamRetention.trim("%/channel", window, batch))
-                .chain(events -> vertx.executeBlocking(() -> topic.deleteBefore(cutoff.toInstant()), false)
+                .chain(events -> recentlyDeletedIn().chain(deletedIn -> vertx.executeBlocking(
+                                () -> topic.deleteBefore(cutoff.toInstant(), deletedIn), false))
                         .onFailure().recoverWithItem(e -> {
                             LOG.warnf("deleting expired records of %s failed (retried next run): %s", topic.name(),
                                     e.toString());
@@ -155,6 +156,18 @@ public class RetentionJob {
                     }
                 })
                 .onTermination().invoke(() -> duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    }
+
+    /** The channel stream keys in which a message was deleted within the purge lookback. */
+    private Uni<java.util.Set<String>> recentlyDeletedIn() {
+        return pool.preparedQuery("SELECT DISTINCT stream_key FROM stream_log WHERE type = $1 AND at > $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(dev.parley.events.EventTypes.MESSAGE_DELETED,
+                        OffsetDateTime.now(ZoneOffset.UTC).minus(config.retention().deletePurgeLookback())))
+                .map(rows -> {
+                    java.util.Set<String> keys = new java.util.HashSet<>();
+                    rows.forEach(row -> keys.add(row.getString(0)));
+                    return keys;
+                });
     }
 
     /** One short transaction per batch: delete, scrub what it deleted, commit; then its blobs; then the next. */
