@@ -35,6 +35,9 @@ final class Bodies {
     record TurnBody(String turnId) {
     }
 
+    record CancelBody(String turnId, String reason) {
+    }
+
     record SyncStart(String partner) {
     }
 

@@ -177,6 +177,22 @@ public class SessionResource {
                 .map(a -> Response.status(a.created() ? 201 : 200).entity(a.turn()).build());
     }
 
+    /** Asks the holder to stop the running turn (any member); 202, the holder's client or the grace ends it. */
+    @POST
+    @Path("{id}/turn/cancel")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> cancel(@RestPath String id, Bodies.CancelBody body) {
+        Bodies.CancelBody b = Bodies.required(body);
+        if (b.turnId() == null || b.turnId().isBlank() || b.turnId().length() > 200) {
+            throw ProblemException.invalid("turnId must be 1-200 characters");
+        }
+        if (b.reason() != null && b.reason().codePointCount(0, b.reason().length()) > 1000) {
+            throw ProblemException.invalid("reason is at most 1000 characters");
+        }
+        return turns.cancel(caller.get(), Sessions.id(id), b.turnId(), b.reason())
+                .replaceWith(Response.accepted().build());
+    }
+
     @POST
     @Path("{id}/turn/heartbeat")
     public Uni<Turn> heartbeat(@RestPath String id) {
