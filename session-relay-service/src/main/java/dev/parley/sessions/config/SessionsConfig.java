@@ -34,6 +34,13 @@ public interface SessionsConfig {
     @WithDefault("10s")
     Duration cancelGrace();
 
+    /**
+     * Stream log rows chained per database round trip when a ledger read extends the stored chain (ADR 0057). 500:
+     * a few hundred KiB of envelopes per step; a long session's first read takes one step per 500 events.
+     */
+    @WithDefault("500")
+    int ledgerBatch();
+
     /** A {@code running} live snapshot not updated for this long reads {@code stale: true} (API.md §7: 30 s). */
     @WithDefault("30s")
     Duration liveStaleAfter();

@@ -13,6 +13,7 @@ import dev.parley.platform.idempotency.Idempotency;
 import dev.parley.platform.identity.CurrentCaller;
 import dev.parley.platform.paging.Page;
 import dev.parley.platform.problem.ProblemException;
+import dev.parley.sessions.service.LedgerService;
 import dev.parley.sessions.service.LiveService;
 import dev.parley.sessions.service.MessageService;
 import dev.parley.sessions.service.SessionService;
@@ -49,9 +50,11 @@ public class SessionResource {
     private final TurnService turns;
     private final LiveService live;
     private final TranscriptService transcript;
+    private final LedgerService ledger;
 
     public SessionResource(CurrentCaller caller, SessionService sessions, MessageService messages, TurnService turns,
-                           LiveService live, TranscriptService transcript) {
+                           LiveService live, TranscriptService transcript, LedgerService ledger) {
+        this.ledger = ledger;
         this.caller = caller;
         this.sessions = sessions;
         this.messages = messages;
@@ -162,6 +165,20 @@ public class SessionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<EngineSet> engine(@RestPath String id, Bodies.EngineBody body) {
         return sessions.setEngine(caller.get(), Sessions.id(id), Bodies.required(body).engineSessionId());
+    }
+
+    /** The ledger's links after a seq: {@code {"items": [{"seq", "sha256", "chain"}], "nextAfter"}} (ADR 0057). */
+    @GET
+    @Path("{id}/ledger")
+    public Uni<LedgerService.LedgerPage> ledger(@RestPath String id, @RestQuery String after, @RestQuery String limit) {
+        return ledger.page(caller.get(), Sessions.id(id), after, limit);
+    }
+
+    /** The chain after the last event of the session stream: {@code {"seq", "chain"}}. */
+    @GET
+    @Path("{id}/ledger/head")
+    public Uni<LedgerService.LedgerHead> ledgerHead(@RestPath String id) {
+        return ledger.head(caller.get(), Sessions.id(id));
     }
 
     /** 201 with a new grant; 200 when the caller already holds it for this turn id (a retried acquire). */
