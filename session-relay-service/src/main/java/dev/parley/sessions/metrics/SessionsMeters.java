@@ -14,7 +14,7 @@ public class SessionsMeters {
                 SessionsMetrics.TURNS_EXPIRED, SessionsMetrics.TURNS_FENCED, SessionsMetrics.TURNS_HELD,
                 SessionsMetrics.TRANSCRIPT_BYTES, SessionsMetrics.LIVE_UPDATES, SessionsMetrics.LIVE_PUBLISHED,
                 SessionsMetrics.MESSAGES, SessionsMetrics.MENTIONS, SessionsMetrics.MENTIONS_DUPLICATE,
-                SessionsMetrics.SYNC_STARTED, SessionsMetrics.TURNS_CANCEL_REQUESTED}) {
+                SessionsMetrics.SYNC_STARTED, SessionsMetrics.TURNS_CANCEL_REQUESTED, SessionsMetrics.FORKS}) {
             registry.counter(name);
         }
         registry.counter(SessionsMetrics.SHARES, "kind", "granted");

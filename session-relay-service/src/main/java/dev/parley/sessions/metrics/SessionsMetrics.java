@@ -30,6 +30,8 @@ public final class SessionsMetrics {
     public static final String MENTIONS = "parley.sessions.mentions";
     /** Counter: rooms events seen again and skipped by the (room, seq, user) dedupe. */
     public static final String MENTIONS_DUPLICATE = "parley.sessions.mentions.duplicate";
+    /** Counter: sessions created by forking another at a point (ADR 0058). */
+    public static final String FORKS = "parley.sessions.forks";
     /** Counter: sync pairings started. */
     public static final String SYNC_STARTED = "parley.sessions.sync.started";
 

@@ -38,6 +38,9 @@ final class Bodies {
     record CancelBody(String turnId, String reason) {
     }
 
+    record ForkBody(Long atSeq, String title) {
+    }
+
     record SyncStart(String partner) {
     }
 

@@ -13,6 +13,8 @@ import dev.parley.platform.idempotency.Idempotency;
 import dev.parley.platform.identity.CurrentCaller;
 import dev.parley.platform.paging.Page;
 import dev.parley.platform.problem.ProblemException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.sessions.service.ForkService;
 import dev.parley.sessions.service.LedgerService;
 import dev.parley.sessions.service.LiveService;
 import dev.parley.sessions.service.MessageService;
@@ -51,10 +53,12 @@ public class SessionResource {
     private final LiveService live;
     private final TranscriptService transcript;
     private final LedgerService ledger;
+    private final ForkService forks;
 
     public SessionResource(CurrentCaller caller, SessionService sessions, MessageService messages, TurnService turns,
-                           LiveService live, TranscriptService transcript, LedgerService ledger) {
+                           LiveService live, TranscriptService transcript, LedgerService ledger, ForkService forks) {
         this.ledger = ledger;
+        this.forks = forks;
         this.caller = caller;
         this.sessions = sessions;
         this.messages = messages;
@@ -74,10 +78,20 @@ public class SessionResource {
         return sessions.list(caller.get());
     }
 
+    /** The session with the caller's role, and {@code forkedFrom} {@code {"sessionId", "seq"}} when it is a fork. */
     @GET
     @Path("{id}")
-    public Uni<Session> get(@RestPath String id) {
-        return sessions.get(caller.get(), Sessions.id(id));
+    public Uni<ObjectNode> get(@RestPath String id) {
+        return forks.describe(caller.get(), Sessions.id(id));
+    }
+
+    /** 201 a new session of the caller's with the messages and transcript up to {@code atSeq} (default the head). */
+    @POST
+    @Path("{id}/fork")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> fork(@RestPath String id, Bodies.ForkBody body, @RestHeader(Idempotency.HEADER) String key) {
+        Bodies.ForkBody b = Bodies.required(body);
+        return forks.fork(caller.get(), Sessions.id(id), b.atSeq(), b.title(), key);
     }
 
     @POST
