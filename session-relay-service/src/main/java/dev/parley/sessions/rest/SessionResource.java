@@ -22,6 +22,7 @@ import dev.parley.sessions.service.SessionService;
 import dev.parley.sessions.service.Sessions;
 import dev.parley.sessions.service.TranscriptService;
 import dev.parley.sessions.service.TurnService;
+import dev.parley.sessions.service.TypingService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -54,9 +55,12 @@ public class SessionResource {
     private final TranscriptService transcript;
     private final LedgerService ledger;
     private final ForkService forks;
+    private final TypingService typing;
 
     public SessionResource(CurrentCaller caller, SessionService sessions, MessageService messages, TurnService turns,
-                           LiveService live, TranscriptService transcript, LedgerService ledger, ForkService forks) {
+                           LiveService live, TranscriptService transcript, LedgerService ledger, ForkService forks,
+                           TypingService typing) {
+        this.typing = typing;
         this.ledger = ledger;
         this.forks = forks;
         this.caller = caller;
@@ -179,6 +183,13 @@ public class SessionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<EngineSet> engine(@RestPath String id, Bodies.EngineBody body) {
         return sessions.setEngine(caller.get(), Sessions.id(id), Bodies.required(body).engineSessionId());
+    }
+
+    /** Publishes an ephemeral {@code typing} on the session stream (for SSE-only clients); 204. */
+    @POST
+    @Path("{id}/typing")
+    public Uni<Response> typing(@RestPath String id) {
+        return typing.typing(caller.get(), Sessions.id(id)).replaceWith(Response.noContent().build());
     }
 
     /** The ledger's links after a seq: {@code {"items": [{"seq", "sha256", "chain"}], "nextAfter"}} (ADR 0057). */
