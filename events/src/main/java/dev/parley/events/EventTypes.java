@@ -18,6 +18,8 @@ public final class EventTypes {
     public static final String TURN_STARTED = "turn.started";
     public static final String TURN_ENDED = "turn.ended";
     public static final String ENGINE_SET = "engine.set";
+    /** {@code {"turnId", "by", "reason"}}: a member asked the holder to stop the running turn. */
+    public static final String TURN_CANCEL_REQUESTED = "turn.cancel_requested";
     // me (durable)
     public static final String MENTION = "mention";
     public static final String SHARE_GRANTED = "share.granted";

@@ -25,6 +25,22 @@ public interface SessionsConfig {
     @WithDefault("5s")
     Duration turnExpirySweep();
 
+    /**
+     * How long the holder of a turn a member asked to stop ({@code POST /turn/cancel}) has to stop and release before
+     * the server ends the turn itself ({@code turn.ended} with {@code "status": "cancelled"}, later writes fenced),
+     * measured by the database clock (API.md §7: 10 s; ADR 0056). Long enough for an engine to wind down a tool call
+     * and write its final snapshot; the sweep ({@code turn-expiry-sweep}) acts within one period after it.
+     */
+    @WithDefault("10s")
+    Duration cancelGrace();
+
+    /**
+     * Stream log rows chained per database round trip when a ledger read extends the stored chain (ADR 0057). 500:
+     * a few hundred KiB of envelopes per step; a long session's first read takes one step per 500 events.
+     */
+    @WithDefault("500")
+    int ledgerBatch();
+
     /** A {@code running} live snapshot not updated for this long reads {@code stale: true} (API.md §7: 30 s). */
     @WithDefault("30s")
     Duration liveStaleAfter();

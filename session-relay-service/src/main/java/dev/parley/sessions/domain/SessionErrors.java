@@ -19,6 +19,9 @@ public final class SessionErrors {
     /** 422: screen layout over {@code sync-max-screen}. */
     public static final String SYNC_SCREEN_TOO_LARGE = "sync.screen_too_large";
 
+    /** 409: a cancel named a turn that is not the session's running turn (ADR 0056). */
+    public static final String TURN_NOT_RUNNING = "turn.not_running";
+
     private SessionErrors() {
     }
 }

@@ -14,12 +14,12 @@ public class SessionsMeters {
                 SessionsMetrics.TURNS_EXPIRED, SessionsMetrics.TURNS_FENCED, SessionsMetrics.TURNS_HELD,
                 SessionsMetrics.TRANSCRIPT_BYTES, SessionsMetrics.LIVE_UPDATES, SessionsMetrics.LIVE_PUBLISHED,
                 SessionsMetrics.MESSAGES, SessionsMetrics.MENTIONS, SessionsMetrics.MENTIONS_DUPLICATE,
-                SessionsMetrics.SYNC_STARTED}) {
+                SessionsMetrics.SYNC_STARTED, SessionsMetrics.TURNS_CANCEL_REQUESTED, SessionsMetrics.FORKS}) {
             registry.counter(name);
         }
         registry.counter(SessionsMetrics.SHARES, "kind", "granted");
         registry.counter(SessionsMetrics.SHARES, "kind", "revoked");
-        for (String reason : new String[]{"released", "expired", "revoked"}) {
+        for (String reason : new String[]{"released", "expired", "revoked", "cancelled"}) {
             registry.counter(SessionsMetrics.TURNS_ENDED, "reason", reason);
         }
     }

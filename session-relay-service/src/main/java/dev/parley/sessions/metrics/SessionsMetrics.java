@@ -8,8 +8,10 @@ public final class SessionsMetrics {
     public static final String SHARES = "parley.sessions.shares";
     /** Counter: turn-lock grants. */
     public static final String TURNS_STARTED = "parley.sessions.turns.started";
-    /** Counter: turns ended; tag {@code reason} = released | expired | revoked. */
+    /** Counter: turns ended; tag {@code reason} = released | expired | revoked | cancelled (by the server, ADR 0056). */
     public static final String TURNS_ENDED = "parley.sessions.turns.ended";
+    /** Counter: {@code turn.cancel_requested} written (a member asked the holder to stop). */
+    public static final String TURNS_CANCEL_REQUESTED = "parley.sessions.turns.cancel_requested";
     /** Counter: grants that expired without a heartbeat (taken over or swept). */
     public static final String TURNS_EXPIRED = "parley.sessions.turns.expired";
     /** Counter: writes refused with 409 turn.fenced. */
@@ -28,6 +30,8 @@ public final class SessionsMetrics {
     public static final String MENTIONS = "parley.sessions.mentions";
     /** Counter: rooms events seen again and skipped by the (room, seq, user) dedupe. */
     public static final String MENTIONS_DUPLICATE = "parley.sessions.mentions.duplicate";
+    /** Counter: sessions created by forking another at a point (ADR 0058). */
+    public static final String FORKS = "parley.sessions.forks";
     /** Counter: sync pairings started. */
     public static final String SYNC_STARTED = "parley.sessions.sync.started";
 

@@ -70,7 +70,8 @@ public class TurnRepository {
     }
 
     private static final String STATE = "SELECT fencing_token, holder_ref, holder_name, turn_id, " + ms("since") + ", "
-            + ms("expires_at") + ", " + ms("clock_timestamp()") + " FROM turn_lock WHERE session_id = ?1 ";
+            + ms("expires_at") + ", " + ms("clock_timestamp()") + ", cancel_by_ref, cancel_by_name, "
+            + ms("cancel_deadline") + " FROM turn_lock WHERE session_id = ?1 ";
 
     public Uni<LockState> lockForUpdate(UUID sessionId) {
         return Sql.rows(STATE + "FOR UPDATE", sessionId).map(rows -> state(rows.get(0)));
@@ -86,14 +87,16 @@ public class TurnRepository {
     }
 
     private static LockState state(Object[] r) {
-        return new LockState(num(r[0]), str(r[1]), str(r[2]), str(r[3]), instant(r[4]), instant(r[5]), instant(r[6]));
+        return new LockState(num(r[0]), str(r[1]), str(r[2]), str(r[3]), instant(r[4]), instant(r[5]), instant(r[6]),
+                str(r[7]), str(r[8]), instant(r[9]));
     }
 
     /** Records a grant; since and expiry come from the database clock. Returns {@code [since, expiresAt]}. */
     public Uni<Instant[]> grant(UUID sessionId, long token, String holderRef, String holderName, String turnId,
                                 Duration ttl) {
         return Sql.rows("UPDATE turn_lock SET fencing_token = ?2, holder_ref = ?3, holder_name = ?4, turn_id = ?5, "
-                        + "since = clock_timestamp(), expires_at = clock_timestamp() + ?6 * interval '1 millisecond' "
+                        + "since = clock_timestamp(), expires_at = clock_timestamp() + ?6 * interval '1 millisecond', "
+                        + "cancel_by_ref = NULL, cancel_by_name = NULL, cancel_deadline = NULL "
                         + "WHERE session_id = ?1 RETURNING " + ms("since") + ", " + ms("expires_at"),
                 sessionId, token, holderRef, holderName, turnId, ttl.toMillis())
                 .map(rows -> new Instant[]{instant(rows.get(0)[0]), instant(rows.get(0)[1])});
@@ -108,13 +111,35 @@ public class TurnRepository {
     /** Ends the current grant (the token stays: a later grant gets a larger one). */
     public Uni<Void> clear(UUID sessionId) {
         return Sql.exec("UPDATE turn_lock SET holder_ref = NULL, holder_name = NULL, turn_id = NULL, since = NULL, "
-                + "expires_at = NULL WHERE session_id = ?1", sessionId).replaceWithVoid();
+                + "expires_at = NULL, cancel_by_ref = NULL, cancel_by_name = NULL, cancel_deadline = NULL "
+                + "WHERE session_id = ?1", sessionId).replaceWithVoid();
     }
 
-    /** Sessions (id, tenant) whose grant expired by the database clock and was never released. */
+    /**
+     * Records a cancel request on the current grant (call under {@code FOR UPDATE}); the deadline is the database
+     * clock plus the grace. A grant asked twice keeps its first requester and deadline.
+     */
+    public Uni<Void> requestCancel(UUID sessionId, String byRef, String byName, Duration grace) {
+        return Sql.exec("UPDATE turn_lock SET cancel_by_ref = ?2, cancel_by_name = ?3, "
+                + "cancel_deadline = clock_timestamp() + ?4 * interval '1 millisecond' "
+                + "WHERE session_id = ?1 AND cancel_by_ref IS NULL", sessionId, byRef, byName, grace.toMillis())
+                .replaceWithVoid();
+    }
+
+    /** Marks the session's live snapshot of that turn {@code cancelled} (the server ended it; database clock). */
+    public Uni<Void> markLiveCancelled(UUID sessionId, String turnId) {
+        return Sql.exec("UPDATE session_live SET status = 'cancelled', updated_at = clock_timestamp() "
+                + "WHERE session_id = ?1 AND turn_id = ?2", sessionId, turnId).replaceWithVoid();
+    }
+
+    /**
+     * Sessions (id, tenant) whose grant expired by the database clock and was never released, or whose turn was asked
+     * to stop and is still held past its cancel deadline (ADR 0056).
+     */
     public Uni<List<Object[]>> expired(int limit) {
         return Sql.rows("SELECT CAST(l.session_id AS text), s.tenant FROM turn_lock l JOIN session s ON s.id = l.session_id "
-                + "WHERE l.holder_ref IS NOT NULL AND l.expires_at <= clock_timestamp() LIMIT ?1", limit);
+                + "WHERE l.holder_ref IS NOT NULL AND (l.expires_at <= clock_timestamp() "
+                + "OR l.cancel_deadline <= clock_timestamp()) LIMIT ?1", limit);
     }
 
     /**

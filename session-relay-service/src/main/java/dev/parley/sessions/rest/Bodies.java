@@ -35,6 +35,12 @@ final class Bodies {
     record TurnBody(String turnId) {
     }
 
+    record CancelBody(String turnId, String reason) {
+    }
+
+    record ForkBody(Long atSeq, String title) {
+    }
+
     record SyncStart(String partner) {
     }
 

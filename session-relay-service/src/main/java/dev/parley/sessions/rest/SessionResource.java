@@ -13,12 +13,16 @@ import dev.parley.platform.idempotency.Idempotency;
 import dev.parley.platform.identity.CurrentCaller;
 import dev.parley.platform.paging.Page;
 import dev.parley.platform.problem.ProblemException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.sessions.service.ForkService;
+import dev.parley.sessions.service.LedgerService;
 import dev.parley.sessions.service.LiveService;
 import dev.parley.sessions.service.MessageService;
 import dev.parley.sessions.service.SessionService;
 import dev.parley.sessions.service.Sessions;
 import dev.parley.sessions.service.TranscriptService;
 import dev.parley.sessions.service.TurnService;
+import dev.parley.sessions.service.TypingService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -49,9 +53,16 @@ public class SessionResource {
     private final TurnService turns;
     private final LiveService live;
     private final TranscriptService transcript;
+    private final LedgerService ledger;
+    private final ForkService forks;
+    private final TypingService typing;
 
     public SessionResource(CurrentCaller caller, SessionService sessions, MessageService messages, TurnService turns,
-                           LiveService live, TranscriptService transcript) {
+                           LiveService live, TranscriptService transcript, LedgerService ledger, ForkService forks,
+                           TypingService typing) {
+        this.typing = typing;
+        this.ledger = ledger;
+        this.forks = forks;
         this.caller = caller;
         this.sessions = sessions;
         this.messages = messages;
@@ -71,10 +82,20 @@ public class SessionResource {
         return sessions.list(caller.get());
     }
 
+    /** The session with the caller's role, and {@code forkedFrom} {@code {"sessionId", "seq"}} when it is a fork. */
     @GET
     @Path("{id}")
-    public Uni<Session> get(@RestPath String id) {
-        return sessions.get(caller.get(), Sessions.id(id));
+    public Uni<ObjectNode> get(@RestPath String id) {
+        return forks.describe(caller.get(), Sessions.id(id));
+    }
+
+    /** 201 a new session of the caller's with the messages and transcript up to {@code atSeq} (default the head). */
+    @POST
+    @Path("{id}/fork")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> fork(@RestPath String id, Bodies.ForkBody body, @RestHeader(Idempotency.HEADER) String key) {
+        Bodies.ForkBody b = Bodies.required(body);
+        return forks.fork(caller.get(), Sessions.id(id), b.atSeq(), b.title(), key);
     }
 
     @POST
@@ -164,6 +185,27 @@ public class SessionResource {
         return sessions.setEngine(caller.get(), Sessions.id(id), Bodies.required(body).engineSessionId());
     }
 
+    /** Publishes an ephemeral {@code typing} on the session stream (for SSE-only clients); 204. */
+    @POST
+    @Path("{id}/typing")
+    public Uni<Response> typing(@RestPath String id) {
+        return typing.typing(caller.get(), Sessions.id(id)).replaceWith(Response.noContent().build());
+    }
+
+    /** The ledger's links after a seq: {@code {"items": [{"seq", "sha256", "chain"}], "nextAfter"}} (ADR 0057). */
+    @GET
+    @Path("{id}/ledger")
+    public Uni<LedgerService.LedgerPage> ledger(@RestPath String id, @RestQuery String after, @RestQuery String limit) {
+        return ledger.page(caller.get(), Sessions.id(id), after, limit);
+    }
+
+    /** The chain after the last event of the session stream: {@code {"seq", "chain"}}. */
+    @GET
+    @Path("{id}/ledger/head")
+    public Uni<LedgerService.LedgerHead> ledgerHead(@RestPath String id) {
+        return ledger.head(caller.get(), Sessions.id(id));
+    }
+
     /** 201 with a new grant; 200 when the caller already holds it for this turn id (a retried acquire). */
     @POST
     @Path("{id}/turn")
@@ -175,6 +217,22 @@ public class SessionResource {
         }
         return turns.acquire(caller.get(), Sessions.id(id), turnId)
                 .map(a -> Response.status(a.created() ? 201 : 200).entity(a.turn()).build());
+    }
+
+    /** Asks the holder to stop the running turn (any member); 202, the holder's client or the grace ends it. */
+    @POST
+    @Path("{id}/turn/cancel")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> cancel(@RestPath String id, Bodies.CancelBody body) {
+        Bodies.CancelBody b = Bodies.required(body);
+        if (b.turnId() == null || b.turnId().isBlank() || b.turnId().length() > 200) {
+            throw ProblemException.invalid("turnId must be 1-200 characters");
+        }
+        if (b.reason() != null && b.reason().codePointCount(0, b.reason().length()) > 1000) {
+            throw ProblemException.invalid("reason is at most 1000 characters");
+        }
+        return turns.cancel(caller.get(), Sessions.id(id), b.turnId(), b.reason())
+                .replaceWith(Response.accepted().build());
     }
 
     @POST

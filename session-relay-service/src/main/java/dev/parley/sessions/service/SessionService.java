@@ -73,7 +73,7 @@ public class SessionService {
                 }));
     }
 
-    private String validTitle(String title) {
+    String validTitle(String title) {
         if (Texts.blank(title)) {
             throw ProblemException.invalid("title must not be blank");
         }
@@ -99,7 +99,7 @@ public class SessionService {
         return Panache.withSession(() -> load(caller, id));
     }
 
-    private Uni<Session> load(Caller caller, UUID id) {
+    Uni<Session> load(Caller caller, UUID id) {
         return repository.find(id, caller.tenant(), caller.userRef())
                 .map(found -> found.orElseThrow(() -> ProblemException.notFound("session")))
                 .chain(row -> repository.members(List.of(id))

@@ -1,6 +1,9 @@
 package dev.parley.sessions.service;
 
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.events.Json;
+import dev.parley.events.payload.LiveSnapshot;
 import dev.parley.events.EventTypes;
 import dev.parley.events.payload.Person;
 import dev.parley.events.payload.Turn;
@@ -9,7 +12,9 @@ import dev.parley.platform.problem.ErrorCodes;
 import dev.parley.platform.problem.ProblemException;
 import dev.parley.platform.streamlog.StreamLog;
 import dev.parley.sessions.config.SessionsConfig;
+import dev.parley.sessions.domain.CancelRequest;
 import dev.parley.sessions.domain.LockState;
+import dev.parley.sessions.domain.SessionErrors;
 import dev.parley.sessions.domain.TurnLock;
 import dev.parley.sessions.metrics.SessionsMetrics;
 import dev.parley.sessions.repository.TurnRepository;
@@ -21,8 +26,11 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -145,17 +153,50 @@ public class TurnService {
         }).replaceWithVoid();
     }
 
+    /**
+     * A member asks the holder to stop the current turn (API.md §6, ADR 0056): {@code turn.cancel_requested} on the
+     * session stream and a deadline of {@code cancel-grace} by the database clock, after which the sweep ends the turn
+     * itself if it is still held. 409 {@code turn.not_running} when {@code turnId} is not the live grant's. Asking again
+     * for a turn already asked to stop changes nothing (no second event, the first deadline stays).
+     */
+    public Uni<Void> cancel(Caller caller, UUID id, String turnId, String reason) {
+        String ref = caller.userRef();
+        return Panache.withTransaction(() -> sessions.access(caller, id)
+                .chain(access -> repository.lockForUpdate(id).chain(state -> {
+                    if (!state.held() || !state.turnId().equals(turnId)) {
+                        throw ProblemException.conflict(SessionErrors.TURN_NOT_RUNNING,
+                                "turn " + turnId + " is not the session's running turn");
+                    }
+                    if (state.cancelRequested()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    CancelRequest request = new CancelRequest(turnId, new CancelRequest.Who(ref, caller.name()),
+                            reason);
+                    return repository.requestCancel(id, ref, caller.name(), config.cancelGrace())
+                            .chain(() -> log.append(Sessions.stream(caller.tenant(), id),
+                                    EventTypes.TURN_CANCEL_REQUESTED, seq -> request, ref))
+                            .invoke(() -> registry.counter(SessionsMetrics.TURNS_CANCEL_REQUESTED).increment())
+                            .replaceWithVoid();
+                })));
+    }
+
     /** Ends a revoked member's grant (inside the revoke's transaction). */
     public Uni<Void> endIfHeldBy(String tenant, UUID id, String ref) {
         return repository.lockForUpdate(id).chain(state -> state.holderRef() != null && state.holderRef().equals(ref)
                 ? end(tenant, id, state, "revoked") : Uni.createFrom().voidItem());
     }
 
-    /** Clears the grant and writes {@code turn.ended} carrying the turn's final live snapshot (null if it has none). */
+    /**
+     * Clears the grant and writes {@code turn.ended} carrying the turn's final live snapshot (null if it has none).
+     * A turn a member asked to stop ends with {@code "cancelledBy"} in that snapshot; one the server ends after the
+     * cancel grace (reason {@code cancelled}) also reads {@code "status": "cancelled"}, in the stored snapshot too.
+     */
     private Uni<Void> end(String tenant, UUID id, LockState state, String reason) {
-        return live.snapshot(id).chain(snapshot -> {
-            Object data = snapshot.filter(s -> s.turnId().equals(state.turnId())).<Object>map(s -> s)
-                    .orElse(NullNode.getInstance());
+        boolean serverCancels = "cancelled".equals(reason);
+        Uni<Void> mark = serverCancels ? repository.markLiveCancelled(id, state.turnId()) : Uni.createFrom().voidItem();
+        return mark.chain(() -> live.snapshot(id)).chain(snapshot -> {
+            Optional<LiveSnapshot> own = snapshot.filter(s -> s.turnId().equals(state.turnId()));
+            Object data = ended(state, own, serverCancels);
             return repository.clear(id)
                     .chain(() -> log.append(Sessions.stream(tenant, id), EventTypes.TURN_ENDED, seq -> data,
                             state.holderRef()))
@@ -169,7 +210,27 @@ public class TurnService {
         });
     }
 
-    /** Ends grants that expired without a release, so members see {@code turn.ended} even when nobody acquires. */
+    /** The data of {@code turn.ended}: the snapshot as it stood, with who cancelled it when someone asked. */
+    private static Object ended(LockState state, Optional<LiveSnapshot> own, boolean serverCancels) {
+        if (state.cancelByRef() == null) {
+            return own.<Object>map(s -> s).orElse(NullNode.getInstance());
+        }
+        LiveSnapshot snapshot = own.orElseGet(() -> new LiveSnapshot(state.turnId(), "cancelled", "", "", List.of(),
+                state.holderRef(), state.now().truncatedTo(ChronoUnit.MILLIS), false));
+        ObjectNode node = Json.MAPPER.valueToTree(snapshot);
+        if (serverCancels) {
+            node.put("status", "cancelled");
+            node.put("stale", false);
+        }
+        node.set("cancelledBy", Json.MAPPER.valueToTree(new Person(state.cancelByRef(), state.cancelByName())));
+        return node;
+    }
+
+    /**
+     * Ends grants that expired without a release, so members see {@code turn.ended} even when nobody acquires, and
+     * turns asked to stop that are still held past their cancel deadline (the holder's later writes are fenced: the
+     * grant is gone). Both decided by the database clock under the lock row's {@code FOR UPDATE}.
+     */
     @Scheduled(every = "${parley.sessions.turn-expiry-sweep:5s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
@@ -178,9 +239,15 @@ public class TurnService {
                 .onItem().transformToUniAndConcatenate(row -> {
                     UUID id = UUID.fromString((String) row[0]);
                     String tenant = (String) row[1];
-                    return Panache.withTransaction(() -> repository.lockIfFree(id).chain(state ->
-                            state.isPresent() && state.get().expiredUnreleased()
-                                    ? end(tenant, id, state.get(), "expired") : Uni.createFrom().voidItem()));
+                    return Panache.withTransaction(() -> repository.lockIfFree(id).chain(state -> {
+                        if (state.isPresent() && state.get().expiredUnreleased()) {
+                            return end(tenant, id, state.get(), "expired");
+                        }
+                        if (state.isPresent() && state.get().cancelDue()) {
+                            return end(tenant, id, state.get(), "cancelled");
+                        }
+                        return Uni.createFrom().voidItem();
+                    }));
                 })
                 .collect().last()
                 .onFailure().invoke(e -> LOG.warnf("turn expiry sweep failed: %s", e.toString()))
