@@ -10,6 +10,7 @@ import dev.parley.rooms.service.MessageService;
 import dev.parley.rooms.service.Requests;
 import dev.parley.rooms.service.RoomErrors;
 import dev.parley.rooms.service.RoomService;
+import dev.parley.rooms.service.SearchService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -34,11 +35,22 @@ public class RoomsResource {
     private final CurrentCaller caller;
     private final RoomService rooms;
     private final MessageService messages;
+    private final SearchService search;
 
-    public RoomsResource(CurrentCaller caller, RoomService rooms, MessageService messages) {
+    public RoomsResource(CurrentCaller caller, RoomService rooms, MessageService messages, SearchService search) {
         this.caller = caller;
         this.rooms = rooms;
         this.messages = messages;
+        this.search = search;
+    }
+
+    @GET
+    @Path("search")
+    @Operation(summary = "Full-text search in the caller's rooms (or ?room=<id>), newest first: "
+            + "{items:[{roomId,message,snippet}],nextBefore}; before = a message id, limit ≤ 100.")
+    public Uni<SearchService.Results> search(@RestQuery String q, @RestQuery String room, @RestQuery String before,
+                                             @RestQuery String limit) {
+        return search.search(caller.get(), q, room, before, limit);
     }
 
     @POST
