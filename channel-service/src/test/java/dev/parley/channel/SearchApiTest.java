@@ -73,14 +73,20 @@ class SearchApiTest {
     @Test
     void snippetsArePlainTextAndOnlyTheMatchesAreMarked() {
         String ada = user(tenant(), "ada");
-        postText(ada, "see [[wiki]] page <b>incident</b> <script>alert(1)</script> & co");
+        String body = "see [[wiki]] page <b>incident</b> <script>alert(1)</script> &amp; a<b and c>d";
+        postText(ada, body);
         String snippet = search(ada, "incident").getString("items[0].snippet");
-        assertThat(snippet).contains("[[incident]]").doesNotContain("<b>").doesNotContain("<script>")
-                .contains("& co");
+        // the body's own text, not HTML: nothing dropped as a tag or entity, nothing escaped, only the match marked
+        assertThat(snippet).contains("<b>[[incident]]</b>");
+        // an excerpt of the body, character for character
+        assertThat(body).contains(snippet.replace("\u200B", "").replace("[[incident]]", "incident"));
+        assertThat(snippet).endsWith("&amp; a<b and c>d");
         // the literal brackets of the body are not marks: the only [[ ]] pair is around the match
         assertThat(snippet.split("\\[\\[", -1)).hasSize(2);
         assertThat(snippet.split("]]", -1)).hasSize(2);
-        assertThat(snippet.replace("\u200B", "")).contains("[[wiki]]");
+        // what looks like markup is searchable as words
+        assertThat(search(ada, "alert").getList("items")).hasSize(1);
+        assertThat(search(ada, "c").getList("items")).hasSize(1);
     }
 
     @Test
