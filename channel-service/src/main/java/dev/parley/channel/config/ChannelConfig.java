@@ -19,6 +19,14 @@ public interface ChannelConfig {
 
     Retention retention();
 
+    Search search();
+
+    interface Search {
+        /** Longest search query, in Unicode code points; longer (or blank) → 400 {@code request.invalid}. */
+        @WithDefault("256")
+        int maxQueryLength();
+    }
+
     interface Message {
         /** Longest message body, in Unicode code points (API.md §7: 20,000). Abuse protection, not a storage limit. */
         @WithDefault("20000")

@@ -40,9 +40,14 @@ public final class FileNames {
 
     /** {@code attachment; filename="<ascii fallback>"; filename*=UTF-8''<percent-encoded>} (RFC 6266). */
     public static String contentDisposition(String name) {
+        return contentDisposition("attachment", name);
+    }
+
+    /** The header for {@code type} ({@code attachment} or {@code inline}) with both file-name forms. */
+    public static String contentDisposition(String type, String name) {
         StringBuilder ascii = new StringBuilder();
         name.codePoints().forEach(c -> ascii.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? (char) c : '_'));
         String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+        return type + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 }

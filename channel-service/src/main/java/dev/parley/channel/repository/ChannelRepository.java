@@ -71,6 +71,37 @@ public class ChannelRepository {
                 .range(0, request.limit()).list();
     }
 
+    /**
+     * The page's matches (one extra row tells whether there are more), then a headline for just those rows.
+     * Literal {@code [[} / {@code ]]} in a body get a zero-width space between the brackets, so the only double
+     * brackets of a snippet are the marks. {@code <} and {@code &} travel through {@code ts_headline} as private-use
+     * characters (U+E000, U+E001), so its parser sees no markup tags or entities to drop: the snippet is the body's
+     * own text, plain (not HTML), the same kind of value as {@code body} (ADR 0036).
+     */
+    private static final String SEARCH = "WITH q AS (SELECT websearch_to_tsquery('english', $2) AS q), "
+            + "hits AS (SELECT m.id, m.seq, m.body FROM channel_message m, q "
+            + "WHERE m.search @@ q.q AND m.tenant = $1 AND NOT m.deleted AND m.created_at > $3 "
+            + "AND ($4::bigint IS NULL OR m.seq < $4) ORDER BY m.seq DESC LIMIT $5) "
+            + "SELECT h.id, h.seq, translate(ts_headline('english', regexp_replace(regexp_replace("
+            + "translate(h.body, '<&', U&'\\E000\\E001'), "
+            + "'\\[(?=\\[)', '[' || chr(8203), 'g'), '\\](?=\\])', ']' || chr(8203), 'g'), q.q, "
+            + "'StartSel=[[, StopSel=]], MaxWords=35, MinWords=15, ShortWord=2'), U&'\\E000\\E001', '<&') "
+            + "FROM hits h, q ORDER BY h.seq DESC";
+
+    /** A search match: the message's id and seq, and its snippet. */
+    public record SearchRow(UUID id, long seq, String snippet) {
+    }
+
+    /**
+     * Up to {@code count} live messages of the tenant created after {@code since} that match the words {@code q}
+     * ({@code websearch_to_tsquery} syntax), seq below {@code before} (all when null), newest first.
+     */
+    public Uni<List<SearchRow>> search(String tenant, String q, java.time.OffsetDateTime since, Long before,
+                                       int count) {
+        return SessionSql.rows(SEARCH, tenant, q, since, before, count).map(rows -> rows.stream()
+                .map(r -> new SearchRow((UUID) r[0], ((Number) r[1]).longValue(), (String) r[2])).toList());
+    }
+
     public Uni<List<ReactionRow>> reactions(List<UUID> messageIds) {
         if (messageIds.isEmpty()) {
             return Uni.createFrom().item(List.of());

@@ -1,6 +1,7 @@
 package dev.parley.channel.rest;
 
 import dev.parley.channel.domain.FileNames;
+import dev.parley.channel.domain.InlineImages;
 import dev.parley.channel.domain.MessageRules;
 import dev.parley.channel.service.AttachmentService;
 import dev.parley.platform.identity.CurrentCaller;
@@ -10,6 +11,7 @@ import io.quarkus.security.Authenticated;
 import dev.parley.platform.identity.Caller;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
 import java.io.InputStream;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.util.UUID;
@@ -53,30 +56,57 @@ public class AttachmentResource {
 
     /**
      * The bytes, streamed from the blob store in the worker thread (never loaded whole), as
-     * {@code Content-Disposition: attachment} with {@code nosniff}.
+     * {@code Content-Disposition: attachment} with {@code nosniff} and {@code Content-Security-Policy: sandbox}.
+     * {@code ?disposition=inline} is honoured for PNG, JPEG, GIF and WebP only, decided by the first bytes
+     * ({@link InlineImages}); everything else stays an attachment (ADR 0037).
      */
     @GET
     @Path("{id}")
     @Blocking
     @Produces(MediaType.WILDCARD)
-    public Response download(@RestPath String id) {
+    public Response download(@RestPath String id, @RestQuery String disposition) {
         Caller who = caller.get();
         who.userRef();
+        Boolean inline = InlineImages.wantsInline(disposition);
+        if (inline == null) {
+            throw ProblemException.invalid("disposition must be 'inline' or 'attachment'");
+        }
         UUID uuid = MessageRules.parse(id);
         if (uuid == null) {
             throw ProblemException.notFound("attachment");
         }
         AttachmentService.StoredFile file = attachments.findBlocking(who, uuid);
         InputStream in = attachments.open(file);
+        byte[] head = new byte[InlineImages.HEAD];
+        int n;
+        try {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            close(in);
+            throw ProblemException.unavailable("the attachment store is unreachable", 5);
+        }
+        String inlineType = inline ? InlineImages.inlineType(file.contentType(), head, n) : null;
+        int headLength = n;
         StreamingOutput body = out -> {
             try (in) {
+                out.write(head, 0, headLength);
                 in.transferTo(out);
             }
         };
-        return Response.ok(body, file.contentType())
-                .header("Content-Disposition", FileNames.contentDisposition(file.name()))
+        return Response.ok(body, inlineType != null ? inlineType : file.contentType())
+                .header("Content-Disposition",
+                        FileNames.contentDisposition(inlineType != null ? "inline" : "attachment", file.name()))
                 .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox")
                 .header("Cache-Control", "private, no-store")
                 .build();
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the read already failed
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.parley.channel.domain.MessageRules;
 import dev.parley.channel.service.MessageService;
 import dev.parley.channel.service.MessageService.EditMessage;
 import dev.parley.channel.service.MessageService.PostMessage;
+import dev.parley.channel.service.SearchService;
 import dev.parley.channel.service.TypingService;
 import dev.parley.events.payload.ChannelMessage;
 import dev.parley.platform.identity.CurrentCaller;
@@ -38,11 +39,23 @@ public class MessageResource {
     private final CurrentCaller caller;
     private final MessageService messages;
     private final TypingService typing;
+    private final SearchService search;
 
-    public MessageResource(CurrentCaller caller, MessageService messages, TypingService typing) {
+    public MessageResource(CurrentCaller caller, MessageService messages, TypingService typing, SearchService search) {
         this.caller = caller;
         this.messages = messages;
         this.typing = typing;
+        this.search = search;
+    }
+
+    /**
+     * Full-text search over what retention keeps, newest first: {@code {"items":[{"message","snippet"}],
+     * "nextBefore"}}; {@code before} (a seq) pages back, {@code limit} ≤ 100. Blank or too long {@code q} → 400.
+     */
+    @GET
+    @Path("search")
+    public Uni<SearchService.Results> search(@RestQuery String q, @RestQuery String before, @RestQuery String limit) {
+        return search.search(caller.get(), q, before, limit);
     }
 
     /** Messages in ascending seq; {@code before} pages back, {@code after} forward, {@code limit} ≤ 100. */

@@ -40,6 +40,10 @@ public interface RoomsConfig {
     @WithDefault("100")
     int pageMaxLimit();
 
+    /** Longest {@code q} of a room search, in code points; longer (or blank) → 400 {@code request.invalid}. */
+    @WithDefault("256")
+    int searchMaxQueryLength();
+
     /** Optional webhook delivery of agent inboxes (off unless targets are configured). */
     Webhooks webhooks();
 

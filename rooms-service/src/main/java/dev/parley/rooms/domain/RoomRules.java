@@ -107,6 +107,32 @@ public final class RoomRules {
         return slug;
     }
 
+    /**
+     * The display name given with an agent's member add (API.md §5), or null when none was given: 1 to
+     * {@code maxChars} code points after trimming, no control, bidirectional-control or line/paragraph separator
+     * characters; only for an agent ({@code ref} {@code <app>:<slug>}): a human's name comes from the roster. 400
+     * {@code request.invalid} otherwise.
+     */
+    public static String agentName(String name, String ref, int maxChars) {
+        if (name == null) {
+            return null;
+        }
+        if (!MemberRef.parse(ref).isAgent()) {
+            throw ProblemException.invalid("name is an agent's display name; a person's name comes from their sign-in");
+        }
+        String trimmed = name.strip();
+        if (trimmed.isEmpty() || codePoints(trimmed) > maxChars) {
+            throw ProblemException.invalid("name must be 1 to " + maxChars + " characters");
+        }
+        boolean bad = trimmed.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x061C || c == 0x200E
+                || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028
+                || c == 0x2029);
+        if (bad) {
+            throw ProblemException.invalid("name must not contain control or bidirectional-control characters");
+        }
+        return trimmed;
+    }
+
     public static int codePoints(String s) {
         return s.codePointCount(0, s.length());
     }

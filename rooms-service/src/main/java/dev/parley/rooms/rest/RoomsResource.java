@@ -10,6 +10,8 @@ import dev.parley.rooms.service.MessageService;
 import dev.parley.rooms.service.Requests;
 import dev.parley.rooms.service.RoomErrors;
 import dev.parley.rooms.service.RoomService;
+import dev.parley.rooms.service.SearchService;
+import dev.parley.rooms.service.TypingService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -34,11 +36,25 @@ public class RoomsResource {
     private final CurrentCaller caller;
     private final RoomService rooms;
     private final MessageService messages;
+    private final SearchService search;
+    private final TypingService typing;
 
-    public RoomsResource(CurrentCaller caller, RoomService rooms, MessageService messages) {
+    public RoomsResource(CurrentCaller caller, RoomService rooms, MessageService messages, SearchService search,
+                         TypingService typing) {
         this.caller = caller;
         this.rooms = rooms;
         this.messages = messages;
+        this.search = search;
+        this.typing = typing;
+    }
+
+    @GET
+    @Path("search")
+    @Operation(summary = "Full-text search in the caller's rooms (or ?room=<id>), newest first: "
+            + "{items:[{roomId,message,snippet}],nextBefore}; before = a message id, limit ≤ 100.")
+    public Uni<SearchService.Results> search(@RestQuery String q, @RestQuery String room, @RestQuery String before,
+                                             @RestQuery String limit) {
+        return search.search(caller.get(), q, room, before, limit);
     }
 
     @POST
@@ -101,5 +117,15 @@ public class RoomsResource {
     public Uni<Response> post(@RestPath String id, Requests.PostMessage request,
                               @RestHeader(Idempotency.HEADER) String idempotencyKey) {
         return messages.post(caller.get(), RoomErrors.roomId(id), request, idempotencyKey);
+    }
+
+    @POST
+    @Path("{id}/typing")
+    @Operation(summary = "Publish an ephemeral typing {ref,name} on room:<id> (for SSE-only clients and agents); 204. "
+            + "An app token types as {\"as\": \"<slug>\"}, a member agent of its app.")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> typing(@RestPath String id, byte[] body) {
+        return typing.typing(caller.get(), RoomErrors.roomId(id), Requests.typing(body))
+                .replaceWith(Response.noContent().build());
     }
 }

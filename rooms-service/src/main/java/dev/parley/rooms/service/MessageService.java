@@ -20,6 +20,7 @@ import dev.parley.rooms.domain.SafeMarkdown;
 import dev.parley.rooms.domain.UuidV7;
 import dev.parley.rooms.metrics.RoomsMetrics;
 import dev.parley.rooms.domain.RoomAccess;
+import dev.parley.rooms.repository.AgentNameRepository;
 import dev.parley.rooms.repository.MemberRepository;
 import dev.parley.rooms.repository.MessageEntity;
 import dev.parley.rooms.repository.MessageRepository;
@@ -54,9 +55,12 @@ public class MessageService {
     private final RoomsConfig config;
     private final RoomsMetrics metrics;
     private final SafeMarkdown markdown = new SafeMarkdown();
+    private final AgentNameRepository agentNames;
 
     public MessageService(RoomService rooms, MemberRepository members, MessageRepository messages, StreamLog log,
-                          Idempotency idempotency, Payloads payloads, RoomsConfig config, RoomsMetrics metrics) {
+                          Idempotency idempotency, Payloads payloads, RoomsConfig config, RoomsMetrics metrics,
+                          AgentNameRepository agentNames) {
+        this.agentNames = agentNames;
         this.rooms = rooms;
         this.members = members;
         this.messages = messages;
@@ -153,6 +157,16 @@ public class MessageService {
      * @param members the room's agents and the sender/mentioned members, in roster order
      */
     private Uni<Posted> insert(Caller caller, UUID roomId, String sender, Draft draft, List<String> members) {
+        if (caller.isHuman()) {
+            return insert(caller, roomId, sender, draft, members, null);
+        }
+        return agentNames.of(caller.tenant(), List.of(sender)).chain(names ->
+                insert(caller, roomId, sender, draft, members, payloads.displayName(caller.tenant(), sender, names)));
+    }
+
+    /** @param agentName the sending agent's display name (null for a human, who is shown by the token's name) */
+    private Uni<Posted> insert(Caller caller, UUID roomId, String sender, Draft draft, List<String> members,
+                               String agentName) {
         List<String> mentions = draft.rendered().mentions();
         List<String> routes = Routing.routes(mentions, new HashSet<>(members), sender,
                 config.routeLimit(caller.tenant()));
@@ -161,7 +175,7 @@ public class MessageService {
         entity.id = UuidV7.next();
         entity.roomId = roomId;
         entity.sender = sender;
-        entity.senderName = caller.isHuman() ? caller.name() : payloads.name(caller.tenant(), sender);
+        entity.senderName = caller.isHuman() ? caller.name() : agentName;
         entity.content = draft.content();
         entity.html = draft.rendered().html();
         entity.mentions = Json.string(mentions);

@@ -17,6 +17,7 @@ import dev.parley.rooms.domain.RoomAccess;
 import dev.parley.rooms.domain.RoomRules;
 import dev.parley.rooms.domain.UuidV7;
 import dev.parley.rooms.metrics.RoomsMetrics;
+import dev.parley.rooms.repository.AgentNameRepository;
 import dev.parley.rooms.repository.MemberEntity;
 import dev.parley.rooms.repository.MemberRepository;
 import dev.parley.rooms.repository.RoomEntity;
@@ -46,6 +47,9 @@ public class RoomService {
 
     static final String CREATE_ROUTE = "POST /api/agent-rooms";
 
+    /** Longest agent display name, in code points (a chat client's name column). */
+    static final int AGENT_NAME_MAX_CHARS = 80;
+
     private final RoomRepository rooms;
     private final MemberRepository members;
     private final StreamLog log;
@@ -53,9 +57,11 @@ public class RoomService {
     private final Payloads payloads;
     private final RoomsConfig config;
     private final RoomsMetrics metrics;
+    private final AgentNameRepository agentNames;
 
     public RoomService(RoomRepository rooms, MemberRepository members, StreamLog log, Idempotency idempotency,
-                       Payloads payloads, RoomsConfig config, RoomsMetrics metrics) {
+                       Payloads payloads, RoomsConfig config, RoomsMetrics metrics, AgentNameRepository agentNames) {
+        this.agentNames = agentNames;
         this.rooms = rooms;
         this.members = members;
         this.log = log;
@@ -111,14 +117,16 @@ public class RoomService {
             roster.add(member(room.id, ref, caller.userRef(), now));
         }
         StreamKey key = streamKey(room);
-        List<RoomMember> payloads = roster.stream().map(m -> this.payloads.member(room.tenant, m)).toList();
-        List<StreamLog.Event> events = payloads.stream()
-                .map(m -> StreamLog.Event.of(key, EventTypes.MEMBER_ADDED, m, caller.userRef())).toList();
-        return rooms.insert(room)
-                .chain(() -> members.insert(room.id, roster))
-                .chain(() -> log.append(events))
-                .map(ignored -> new Room(room.id.toString(), room.name, room.description, payloads, room.createdBy,
-                        room.createdAt));
+        return agentNames.of(room.tenant, Payloads.agentRefs(roster)).chain(names -> {
+            List<RoomMember> payloads = roster.stream().map(m -> this.payloads.member(room.tenant, m, names)).toList();
+            List<StreamLog.Event> events = payloads.stream()
+                    .map(m -> StreamLog.Event.of(key, EventTypes.MEMBER_ADDED, m, caller.userRef())).toList();
+            return rooms.insert(room)
+                    .chain(() -> members.insert(room.id, roster))
+                    .chain(() -> log.append(events))
+                    .map(ignored -> new Room(room.id.toString(), room.name, room.description, payloads,
+                            room.createdBy, room.createdAt));
+        });
     }
 
     private static ProblemException nameTaken(String name) {
@@ -150,12 +158,14 @@ public class RoomService {
                     if (found.isEmpty()) {
                         return Uni.createFrom().item(new Items<>(List.<Room>of()));
                     }
-                    return members.ofRooms(found.stream().map(r -> r.id).toList()).map(all -> {
-                        Map<UUID, List<MemberEntity>> byRoom = new LinkedHashMap<>();
-                        all.forEach(m -> byRoom.computeIfAbsent(m.roomId, k -> new ArrayList<>()).add(m));
-                        return new Items<>(found.stream()
-                                .map(r -> payloads.room(r, byRoom.getOrDefault(r.id, List.of()))).toList());
-                    });
+                    return members.ofRooms(found.stream().map(r -> r.id).toList()).chain(all -> agentNames
+                            .of(caller.tenant(), Payloads.agentRefs(all)).map(names -> {
+                                Map<UUID, List<MemberEntity>> byRoom = new LinkedHashMap<>();
+                                all.forEach(m -> byRoom.computeIfAbsent(m.roomId, k -> new ArrayList<>()).add(m));
+                                return new Items<>(found.stream()
+                                        .map(r -> payloads.room(r, byRoom.getOrDefault(r.id, List.of()), names))
+                                        .toList());
+                            }));
                 }));
     }
 
@@ -164,11 +174,12 @@ public class RoomService {
             if (room == null) {
                 throw RoomErrors.roomNotFound();
             }
-            return members.ofRoom(id).map(list -> {
+            return members.ofRoom(id).chain(list -> {
                 if (!RoomAccess.canSee(caller, list.stream().map(m -> m.ref).toList())) {
                     throw RoomErrors.roomNotFound();
                 }
-                return payloads.room(room, list);
+                return agentNames.of(caller.tenant(), Payloads.agentRefs(list))
+                        .map(names -> payloads.room(room, list, names));
             });
         }));
     }
@@ -233,25 +244,29 @@ public class RoomService {
             throw ProblemException.badRequest(ErrorCodes.BODY_REQUIRED, "a body is required");
         }
         String ref = RoomRules.ref(request.ref());
+        String name = RoomRules.agentName(request.name(), ref, AGENT_NAME_MAX_CHARS);
         return Panache.withTransaction(() -> lockedForChange(caller, id).chain(() -> {
             if (caller.isApp()) {
                 throw RoomErrors.agentsCannotManage();
             }
-            return members.find(id, ref).chain(existing -> {
+            // a name given with the add becomes the agent's name in the tenant, also when it was already a member
+            Uni<Void> named = name == null ? Uni.createFrom().voidItem() : agentNames.set(caller.tenant(), ref, name);
+            return named.chain(() -> members.find(id, ref)).chain(existing -> agentNames.of(caller.tenant(),
+                    MemberRef.parse(ref).isAgent() ? List.of(ref) : List.of()).chain(names -> {
                 if (existing != null) {
-                    return Uni.createFrom().item(new Added(payloads.member(caller.tenant(), existing), false));
+                    return Uni.createFrom().item(new Added(payloads.member(caller.tenant(), existing, names), false));
                 }
                 return members.countOf(id).chain(count -> {
                     RoomRules.checkMemberCount(count.intValue() + 1, config.memberLimit(caller.tenant()));
                     MemberEntity member = member(id, ref, caller.userRef(),
                             Instant.now().truncatedTo(ChronoUnit.MICROS));
-                    RoomMember payload = payloads.member(caller.tenant(), member);
+                    RoomMember payload = payloads.member(caller.tenant(), member, names);
                     return members.insert(id, List.of(member))
                             .chain(() -> log.append(streamKey(caller.tenant(), id), EventTypes.MEMBER_ADDED,
                                     seq -> payload, caller.userRef()))
                             .replaceWith(new Added(payload, true));
                 });
-            });
+            }));
         })).invoke(added -> {
             if (added.created()) {
                 metrics.memberAdded(added.member().kind());
@@ -271,12 +286,14 @@ public class RoomService {
                 if (existing == null) {
                     return Uni.createFrom().item(false);
                 }
-                RoomMember payload = payloads.member(caller.tenant(), existing);
                 removedKind.set(existing.kind);
-                return members.removeMember(id, ref)
-                        .chain(() -> log.append(streamKey(caller.tenant(), id), EventTypes.MEMBER_REMOVED,
-                                seq -> payload, caller.userRef()))
-                        .replaceWith(true);
+                return agentNames.of(caller.tenant(), Payloads.agentRefs(List.of(existing))).chain(names -> {
+                    RoomMember payload = payloads.member(caller.tenant(), existing, names);
+                    return members.removeMember(id, ref)
+                            .chain(() -> log.append(streamKey(caller.tenant(), id), EventTypes.MEMBER_REMOVED,
+                                    seq -> payload, caller.userRef()))
+                            .replaceWith(true);
+                });
             });
         })).invoke(removed -> {
             if (removed) {
