@@ -40,17 +40,24 @@ public final class Scrubber {
      */
     static final String KEPT_ROWS = " AND (CAST($3 AS timestamptz) IS NULL OR at >= CAST($3 AS timestamptz) OR NOT published)";
 
-    /** $1 message ids, $2 their stream keys, $3 see {@link #KEPT_ROWS}. */
+    /**
+     * $1 message ids, $2 their stream keys, $3 see {@link #KEPT_ROWS}. Each scrub locks its rows in key order first,
+     * so two scrubs (and the relay, which marks in seq order) touching the same rows wait instead of deadlocking.
+     */
     static final String MESSAGE_EVENTS = "UPDATE stream_log SET envelope = jsonb_set(envelope::jsonb, '{data}', "
             + "(envelope::jsonb -> 'data') || " + PURGED + "::jsonb)::text "
+            + "FROM (SELECT stream_key AS k, seq AS q FROM stream_log "
             + "WHERE (envelope::json #>> '{data,id}') = ANY($1) AND stream_key = ANY($2) "
-            + "AND (envelope::json #>> '{data,deleted}') IS DISTINCT FROM 'true'" + KEPT_ROWS;
+            + "AND (envelope::json #>> '{data,deleted}') IS DISTINCT FROM 'true'" + KEPT_ROWS
+            + " ORDER BY stream_key, seq FOR UPDATE) t WHERE stream_key = t.k AND seq = t.q";
 
-    /** $1 message ids, $2 their stream keys, $3 see {@link #KEPT_ROWS}. */
+    /** $1 message ids, $2 their stream keys, $3 see {@link #KEPT_ROWS}; rows locked in key order first. */
     static final String QUOTING_EVENTS = "UPDATE stream_log SET envelope = jsonb_set(jsonb_set(envelope::jsonb, "
             + "'{data,replyTo,excerpt}', 'null'), '{data,replyTo,deleted}', 'true')::text "
+            + "FROM (SELECT stream_key AS k, seq AS q FROM stream_log "
             + "WHERE (envelope::json #>> '{data,replyTo,id}') = ANY($1) AND stream_key = ANY($2) "
-            + "AND (envelope::json #>> '{data,replyTo,deleted}') IS DISTINCT FROM 'true'" + KEPT_ROWS;
+            + "AND (envelope::json #>> '{data,replyTo,deleted}') IS DISTINCT FROM 'true'" + KEPT_ROWS
+            + " ORDER BY stream_key, seq FOR UPDATE) t WHERE stream_key = t.k AND seq = t.q";
 
     /** $1 message ids, $2 their tenants, $3 the post route. */
     static final String MESSAGE_RECORDS = "UPDATE idempotency_keys SET body = (body::jsonb || " + PURGED
