@@ -1,6 +1,6 @@
 package dev.parley.events;
 
-/** Every event type API.md names, in one place. */
+/** Every event type the contract names, in one place. */
 public final class EventTypes {
     // channel (durable)
     public static final String MESSAGE_CREATED = "message.created";

@@ -150,7 +150,7 @@ class RoomsApiTest {
         String members = "/api/agent-rooms/" + id + "/members";
         String bob = user(t, "bob");
 
-        // an agent without a display name is shown by its slug (API.md §5)
+        // an agent without a display name is shown by its slug (contract §5)
         as(bob).body(Map.of("ref", "marketing:cmo")).post(members).then().statusCode(201)
                 .body("ref", equalTo("marketing:cmo")).body("kind", equalTo("agent"))
                 .body("addedBy", equalTo("user:bob")).body("name", equalTo("cmo"));

@@ -15,7 +15,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * Stopping a turn (API.md §6): any member asks, the holder stops; a holder that ignores the request is ended by the
+ * Stopping a turn (contract §6): any member asks, the holder stops; a holder that ignores the request is ended by the
  * server after {@code cancel-grace} (2 s in tests, database clock) and its later writes are fenced.
  */
 @QuarkusTest

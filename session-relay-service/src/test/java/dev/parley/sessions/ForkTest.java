@@ -16,7 +16,7 @@ import static dev.parley.sessions.Api.person;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-/** Fork at a point (API.md §6): the messages and the transcript as they stood at a seq, the caller's alone. */
+/** Fork at a point (contract §6): the messages and the transcript as they stood at a seq, the caller's alone. */
 @QuarkusTest
 class ForkTest {
 

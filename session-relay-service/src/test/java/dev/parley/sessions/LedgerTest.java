@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * The ledger (API.md §6): a client that kept the envelopes it received recomputes the chain and matches the server's
+ * The ledger (contract §6): a client that kept the envelopes it received recomputes the chain and matches the server's
  * head — from the owner's replay (what the gateway replays from seq 0) and from the Kafka records the gateway fans out.
  */
 @QuarkusTest

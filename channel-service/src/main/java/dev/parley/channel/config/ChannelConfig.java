@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Every setting of the team channel (API.md §4 and §7); documented in channel-service/README.md. */
+/** Every setting of the team channel (contract §4 and §7); documented in channel-service/README.md. */
 @ConfigMapping(prefix = "parley.channel")
 public interface ChannelConfig {
 
@@ -28,11 +28,11 @@ public interface ChannelConfig {
     }
 
     interface Message {
-        /** Longest message body, in Unicode code points (API.md §7: 20,000). Abuse protection, not a storage limit. */
+        /** Longest message body, in Unicode code points (contract §7: 20,000). Abuse protection, not a storage limit. */
         @WithDefault("20000")
         int maxLength();
 
-        /** Most attachments on one message (API.md §7: 4). */
+        /** Most attachments on one message (contract §7: 4). */
         @WithDefault("4")
         int maxAttachments();
 
@@ -43,13 +43,13 @@ public interface ChannelConfig {
 
     interface Attachments {
         /**
-         * Largest upload, in bytes (API.md §7: 25 MiB); larger → 413 {@code request.too_large}. The HTTP layer's
+         * Largest upload, in bytes (contract §7: 25 MiB); larger → 413 {@code request.too_large}. The HTTP layer's
          * {@code quarkus.http.limits.max-body-size} must be at least this plus multipart overhead.
          */
         @WithDefault("25M")
         MemorySize maxSize();
 
-        /** How long an upload that was never attached is kept (API.md §4: 24 h), so abandoned uploads do not pile up. */
+        /** How long an upload that was never attached is kept (contract §4: 24 h), so abandoned uploads do not pile up. */
         @WithDefault("24h")
         Duration unattachedTtl();
 
@@ -111,7 +111,7 @@ public interface ChannelConfig {
     }
 
     interface Retention {
-        /** How long messages, their reactions and attachments, and the channel stream are kept (API.md §4: 7 days). */
+        /** How long messages, their reactions and attachments, and the channel stream are kept (contract §4: 7 days). */
         @WithDefault("7d")
         Duration period();
 

@@ -3,7 +3,7 @@ package dev.parley.channel.domain;
 import java.util.Set;
 
 /**
- * Which downloads a browser may show inline (API.md §4: {@code ?disposition=inline}, ADR 0037): only PNG, JPEG, GIF
+ * Which downloads a browser may show inline (contract §4: {@code ?disposition=inline}, ADR 0037): only PNG, JPEG, GIF
  * and WebP, decided by the file's first bytes (magic numbers), never by a declared type or file name — and only when
  * the type sniffed at upload agrees. Everything else stays {@code Content-Disposition: attachment}.
  */

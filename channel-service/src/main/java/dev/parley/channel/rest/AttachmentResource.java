@@ -29,7 +29,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.util.UUID;
 
-/** Channel attachments (API.md §4): multipart upload, streamed download to members of the tenant. */
+/** Channel attachments (contract §4): multipart upload, streamed download to members of the tenant. */
 @Path("/api/attachments")
 @Authenticated
 public class AttachmentResource {

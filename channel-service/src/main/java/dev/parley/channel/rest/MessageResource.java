@@ -30,7 +30,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.UUID;
 
-/** The team channel of the caller's tenant (API.md §4). Humans only: an app token gets 403 {@code auth.forbidden}. */
+/** The team channel of the caller's tenant (contract §4). Humans only: an app token gets 403 {@code auth.forbidden}. */
 @Path("/api/channel")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -29,7 +29,7 @@ public interface GatewayConfig {
     @WithDefault(DEV_TICKET_SECRET)
     String ticketSecret();
 
-    /** Lifetime of a stream ticket (API.md §1: 30 s). */
+    /** Lifetime of a stream ticket (contract §1: 30 s). */
     @WithDefault("30s")
     Duration ticketTtl();
 
@@ -48,11 +48,11 @@ public interface GatewayConfig {
      */
     Optional<String> devTokenUrl();
 
-    /** Largest WebSocket frame (message) a client may send, in bytes (API.md §2: 64 KiB); larger → close 1009. */
+    /** Largest WebSocket frame (message) a client may send, in bytes (contract §2: 64 KiB); larger → close 1009. */
     @WithDefault("64K")
     MemorySize maxFrameSize();
 
-    /** Interval of the SSE {@code : keep-alive} comment (API.md §2: 15 s); keeps idle proxies from cutting streams. */
+    /** Interval of the SSE {@code : keep-alive} comment (contract §2: 15 s); keeps idle proxies from cutting streams. */
     @WithDefault("15s")
     Duration keepAlive();
 
@@ -104,15 +104,15 @@ public interface GatewayConfig {
     @WithDefault("20")
     int maxConnectionsPerMember();
 
-    /** Posts per member per {@link #postWindow()} (API.md §7: 20 per 10 s), then 429 with Retry-After. */
+    /** Posts per member per {@link #postWindow()} (contract §7: 20 per 10 s), then 429 with Retry-After. */
     @WithDefault("20")
     int postsPerWindow();
 
-    /** Window of the post rate limit (API.md §7: 10 s). */
+    /** Window of the post rate limit (contract §7: 10 s). */
     @WithDefault("10s")
     Duration postWindow();
 
-    /** Other REST writes per member per {@link #writeWindow()} (API.md §7: 300 per 10 s), then 429. */
+    /** Other REST writes per member per {@link #writeWindow()} (contract §7: 300 per 10 s), then 429. */
     @WithDefault("300")
     int writesPerWindow();
 
@@ -120,7 +120,7 @@ public interface GatewayConfig {
     @WithDefault("10s")
     Duration writeWindow();
 
-    /** Stream tickets per member per {@link #ticketWindow()} (API.md §7: 30 per minute), then 429. */
+    /** Stream tickets per member per {@link #ticketWindow()} (contract §7: 30 per minute), then 429. */
     @WithDefault("30")
     int ticketsPerWindow();
 
@@ -137,13 +137,13 @@ public interface GatewayConfig {
     Duration uploadWindow();
 
     /**
-     * WebSocket frames one connection may send per second on average (API.md §7: 50); over the budget a frame gets
+     * WebSocket frames one connection may send per second on average (contract §7: 50); over the budget a frame gets
      * an error frame {@code rate.limited} and is not acted upon.
      */
     @WithDefault("50")
     int framesPerSecond();
 
-    /** Frames a connection may send in a burst above the average (API.md §7: 100). */
+    /** Frames a connection may send in a burst above the average (contract §7: 100). */
     @WithDefault("100")
     int frameBurst();
 
@@ -155,7 +155,7 @@ public interface GatewayConfig {
     int frameFloodClose();
 
     /**
-     * How often a long-lived room or session subscription is authorized again with its owner (API.md §2: 60 s), so a
+     * How often a long-lived room or session subscription is authorized again with its owner (contract §2: 60 s), so a
      * removed member loses typing, signal and live updates even when this gateway missed the removal event. Each
      * subscription's timer is jittered by up to a tenth of it, so the checks do not all come at once.
      */

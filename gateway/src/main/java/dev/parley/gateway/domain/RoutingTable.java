@@ -31,7 +31,7 @@ public final class RoutingTable {
     }
 
     /**
-     * The path every route and limit decision sees, and the one forwarded (API.md §1): percent-encoded unreserved
+     * The path every route and limit decision sees, and the one forwarded (contract §1): percent-encoded unreserved
      * characters decoded (other escapes kept, with upper-case hex), empty and {@code .} segments dropped,
      * {@code ..} resolved, no trailing slash. So {@code /api//channel/messages/} and {@code /api/%63hannel/messages}
      * reach the same resource and the same limit as {@code /api/channel/messages}.
@@ -93,12 +93,12 @@ public final class RoutingTable {
                 || c == '-' || c == '.' || c == '_' || c == '~';
     }
 
-    /** Uploads, limited per member on their own budget (API.md §7). */
+    /** Uploads, limited per member on their own budget (contract §7). */
     public static boolean isUpload(String method, String path) {
         return "POST".equals(method) && "/api/attachments".equals(path);
     }
 
-    /** POSTs that create a message, limited per member (API.md §7). */
+    /** POSTs that create a message, limited per member (contract §7). */
     public static boolean isPost(String method, String path) {
         if (!"POST".equals(method) || path == null) {
             return false;

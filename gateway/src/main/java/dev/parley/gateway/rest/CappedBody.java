@@ -6,7 +6,7 @@ import io.vertx.core.streams.ReadStream;
 
 /**
  * A request body that fails once it has carried more than its cap: the byte cap holds for a chunked body without
- * {@code Content-Length} too (API.md §1), counted as it is streamed to the owner, never buffered.
+ * {@code Content-Length} too (contract §1), counted as it is streamed to the owner, never buffered.
  */
 final class CappedBody implements ReadStream<Buffer> {
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * CORS for REST (API.md §1) with Vert.x Web's {@link CorsHandler}, for exactly the origins of the allow-list that
+ * CORS for REST (contract §1) with Vert.x Web's {@link CorsHandler}, for exactly the origins of the allow-list that
  * guards WebSocket and SSE. A request from any other origin passes on without CORS headers (the browser keeps the
  * answer from the page; the stream endpoints still answer their own 403 {@code auth.origin_forbidden}).
  */

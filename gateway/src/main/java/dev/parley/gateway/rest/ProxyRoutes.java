@@ -38,7 +38,7 @@ import java.util.Set;
 
 /**
  * REST routing (ADR 0013): every {@code /api/**} request that is not the gateway's own is checked for a valid
- * bearer token, rate-limited where API.md §7 says so, and forwarded with {@code vertx-http-proxy} to the owning
+ * bearer token, rate-limited where contract §7 says so, and forwarded with {@code vertx-http-proxy} to the owning
  * service, bodies streamed both ways and the {@code Authorization} header unchanged. An unreachable service → 503
  * problem with {@code Retry-After}. {@code POST /dev/token} exists only when {@code parley.gateway.dev-token-url} is
  * set (the local stack).
@@ -138,7 +138,7 @@ public class ProxyRoutes {
             router.post("/dev/token").order(ORDER).handler(ctx -> dev.handle(ctx.request()));
         });
         // every spelling of an /api path (doubled or trailing slashes, escaped letters) comes here: the decisions
-        // and the owner see one canonical path (API.md §1)
+        // and the owner see one canonical path (contract §1)
         router.route().order(ORDER).handler(ctx -> {
             if (RoutingTable.canonical(ctx.request().path()).startsWith("/api/")) {
                 forward(ctx);

@@ -47,7 +47,7 @@ import java.util.function.Function;
 
 /**
  * The gateway's own endpoints: {@code POST /api/stream-tickets}, the SSE streams and the multiplexed WebSocket
- * {@code /api/ws} (API.md §1–2). Installed before the proxy routes, so they win over {@code /api/**} forwarding.
+ * {@code /api/ws} (contract §1–2). Installed before the proxy routes, so they win over {@code /api/**} forwarding.
  */
 @ApplicationScoped
 public class StreamRoutes implements HttpServerOptionsCustomizer {
@@ -426,7 +426,7 @@ public class StreamRoutes implements HttpServerOptionsCustomizer {
         StreamKey key = connection.caller().streamKey(name);
         Subscription subscription = connection.subscription(key);
         if (subscription == null || !subscription.started()) {
-            // registered is not authorized: the owner's answer may still be on its way (API.md §2)
+            // registered is not authorized: the owner's answer may still be on its way (contract §2)
             error(connection, ErrorCodes.STREAM_NOT_SUBSCRIBED, op + " needs a subscription to " + name.wire()
                     + " that the server confirmed with 'subscribed'", streamText);
             return;

@@ -22,7 +22,7 @@ final class WsConnection extends Connection {
     /** Unflushed writes of live events, or null where Vert.x has to write them (ADR 0016). */
     private final ChannelWriter writer;
 
-    /** The client's frame budget (API.md §7). */
+    /** The client's frame budget (contract §7). */
     final FrameBudget frames;
 
     WsConnection(TokenVerifier.Verified auth, Context context, ServerWebSocket socket, ChannelWriter writer,
@@ -71,7 +71,7 @@ final class WsConnection extends Connection {
         }
     }
 
-    /** Answers a {@code ping} (API.md §2). */
+    /** Answers a {@code ping} (contract §2). */
     void pong() {
         if (!isClosed()) {
             socket.writeTextMessage(PONG);

@@ -111,7 +111,7 @@ public abstract class Connection {
     /** Closes the transport: WebSocket with {@code code}, SSE by ending the response. */
     protected abstract void closeTransport(int code, String reason);
 
-    /** A subscription lost access (member removed, share revoked): API.md §2 — WS close 1008, SSE ends. */
+    /** A subscription lost access (member removed, share revoked): contract §2 — WS close 1008, SSE ends. */
     public void accessRevoked(Subscription subscription) {
         close(CloseCodes.POLICY, "access to " + subscription.name().wire() + " was revoked");
     }

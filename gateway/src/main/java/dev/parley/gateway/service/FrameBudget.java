@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 
 /**
- * One WebSocket connection's frame budget (API.md §7: 50 frames per second, bursts of 100). A frame over it is
+ * One WebSocket connection's frame budget (contract §7: 50 frames per second, bursts of 100). A frame over it is
  * refused; a connection that sends more than {@code frame-flood-close} refused frames within 10 s is flooding and
  * gets closed with 1008. Used on the connection's context only.
  */

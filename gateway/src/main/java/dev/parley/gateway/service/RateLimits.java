@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The per-member budgets of API.md §7 with bucket4j (ADR 0014): posts, other REST writes, stream tickets and
+ * The per-member budgets of contract §7 with bucket4j (ADR 0014): posts, other REST writes, stream tickets and
  * uploads, each with its own bucket per member, and the per-connection WebSocket frame budget. A member's bucket is
  * dropped once full again, so memory follows the number of active members.
  */

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stream tickets (API.md §1, ADR 0010): self-contained so any instance accepts them, single use per instance by a
+ * Stream tickets (contract §1, ADR 0010): self-contained so any instance accepts them, single use per instance by a
  * bounded cache of used nonces that lives as long as a ticket can.
  */
 @ApplicationScoped

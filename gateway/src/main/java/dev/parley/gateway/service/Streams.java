@@ -403,7 +403,7 @@ public class Streams {
 
     /**
      * After a durable event was delivered: a removed member or revoked share ends the affected subscriptions
-     * (API.md §2, brief "Membership loss").
+     * (contract §2, brief "Membership loss").
      */
     void afterDelivered(Subscription subscription, String type, byte[] value) {
         if (!EventTypes.MEMBER_REMOVED.equals(type) && !EventTypes.SHARE_REVOKED.equals(type)) {

@@ -1,7 +1,7 @@
 package dev.parley.platform.problem;
 
 /**
- * Every stable, machine-readable error {@code code} of API.md, in one place. Clients switch on these; never rename
+ * Every stable, machine-readable error {@code code} of the contract, in one place. Clients switch on these; never rename
  * one (add a new code instead).
  */
 public final class ErrorCodes {

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Which failures are a dependency being away (the database unreachable or restarting, its pool exhausted, a
- * timeout) rather than a fault of ours: those answer 503 with {@code Retry-After} (API.md §1), with one log line.
+ * timeout) rather than a fault of ours: those answer 503 with {@code Retry-After} (contract §1), with one log line.
  */
 public final class Outages {
 

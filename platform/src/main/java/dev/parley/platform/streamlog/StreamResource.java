@@ -103,7 +103,7 @@ public class StreamResource {
         return envelopes;
     }
 
-    /** The {@code reset} event of API.md §2. */
+    /** The {@code reset} event of contract §2. */
     public static Envelope reset(StreamKey key, StreamPosition position) {
         return Envelope.ephemeral(key.name().wire(), EventTypes.RESET, Instant.now().truncatedTo(ChronoUnit.MILLIS),
                 Map.of("earliest", position.earliest(), "head", position.head()));

@@ -16,7 +16,7 @@ import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
 /**
- * The fold of gateway {@link ConnectionEvent}s into per-member status (API.md §3), as plain single-threaded Java.
+ * The fold of gateway {@link ConnectionEvent}s into per-member status (contract §3), as plain single-threaded Java.
  * <ul>
  *   <li><b>online</b>: at least one open connection (any tab, any device) and activity within {@code idleAfter};
  *       opening a connection counts as activity. {@code since} = the activity that made them online.</li>

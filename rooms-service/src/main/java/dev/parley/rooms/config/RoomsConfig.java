@@ -7,36 +7,36 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * Limits of group rooms (API.md §7). The member and route limits have a default and an optional per-tenant
+ * Limits of group rooms (contract §7). The member and route limits have a default and an optional per-tenant
  * override: {@code parley.rooms.tenants."<tenant>".member-limit} / {@code .route-limit}.
  */
 @ConfigMapping(prefix = "parley.rooms")
 public interface RoomsConfig {
 
-    /** Members per room (count). API.md §7: 50 — rooms are small, focused threads; the 51st member answers 422. */
+    /** Members per room (count). contract §7: 50 — rooms are small, focused threads; the 51st member answers 422. */
     @WithDefault("50")
     int memberLimit();
 
     /**
-     * Mentions routed per message (count). API.md §7: 20 — the first 20 mentioned members are routed, the rest are
+     * Mentions routed per message (count). contract §7: 20 — the first 20 mentioned members are routed, the rest are
      * mentions without a route, which bounds the fan-out one message can cause.
      */
     @WithDefault("20")
     int routeLimit();
 
-    /** Message content, in Unicode code points. API.md §7: 20,000 — a long markdown post, not a file upload. */
+    /** Message content, in Unicode code points. contract §7: 20,000 — a long markdown post, not a file upload. */
     @WithDefault("20000")
     int messageMaxChars();
 
-    /** Message metadata, in bytes of its JSON serialization. API.md §5: 8 KiB — structured hints, not payloads. */
+    /** Message metadata, in bytes of its JSON serialization. contract §5: 8 KiB — structured hints, not payloads. */
     @WithDefault("8192")
     int metadataMaxBytes();
 
-    /** Room description, in code points (API.md is silent): 1,000 — one paragraph of purpose. Longer → 400. */
+    /** Room description, in code points (the contract is silent): 1,000 — one paragraph of purpose. Longer → 400. */
     @WithDefault("1000")
     int descriptionMaxChars();
 
-    /** Largest page of message back-scroll (count). API.md §1/§7: 100. */
+    /** Largest page of message back-scroll (count). contract §1/§7: 100. */
     @WithDefault("100")
     int pageMaxLimit();
 

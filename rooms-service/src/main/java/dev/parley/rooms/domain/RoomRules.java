@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Input rules of rooms and room messages, with the exact status and code of API.md for each violation. */
+/** Input rules of rooms and room messages, with the exact status and code of the contract for each violation. */
 public final class RoomRules {
 
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,79}");
@@ -108,7 +108,7 @@ public final class RoomRules {
     }
 
     /**
-     * The display name given with an agent's member add (API.md §5), or null when none was given: 1 to
+     * The display name given with an agent's member add (contract §5), or null when none was given: 1 to
      * {@code maxChars} code points after trimming, no control, bidirectional-control or line/paragraph separator
      * characters; only for an agent ({@code ref} {@code <app>:<slug>}): a human's name comes from the roster. 400
      * {@code request.invalid} otherwise.

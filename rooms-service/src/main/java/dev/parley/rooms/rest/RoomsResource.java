@@ -27,7 +27,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-/** Group rooms (API.md §5). Reached through the gateway at {@code /api/agent-rooms/**}. */
+/** Group rooms (contract §5). Reached through the gateway at {@code /api/agent-rooms/**}. */
 @Path("/api/agent-rooms")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -11,7 +11,7 @@ import java.time.Duration;
 public interface SessionsConfig {
 
     /**
-     * How long a turn grant lives without a heartbeat, measured by the database clock (API.md §7: 30 s). Long enough
+     * How long a turn grant lives without a heartbeat, measured by the database clock (contract §7: 30 s). Long enough
      * for a holder to heartbeat every ~10 s through a hiccup, short enough that a crashed holder frees the session
      * quickly.
      */
@@ -28,7 +28,7 @@ public interface SessionsConfig {
     /**
      * How long the holder of a turn a member asked to stop ({@code POST /turn/cancel}) has to stop and release before
      * the server ends the turn itself ({@code turn.ended} with {@code "status": "cancelled"}, later writes fenced),
-     * measured by the database clock (API.md §7: 10 s; ADR 0056). Long enough for an engine to wind down a tool call
+     * measured by the database clock (contract §7: 10 s; ADR 0056). Long enough for an engine to wind down a tool call
      * and write its final snapshot; the sweep ({@code turn-expiry-sweep}) acts within one period after it.
      */
     @WithDefault("10s")
@@ -41,7 +41,7 @@ public interface SessionsConfig {
     @WithDefault("500")
     int ledgerBatch();
 
-    /** A {@code running} live snapshot not updated for this long reads {@code stale: true} (API.md §7: 30 s). */
+    /** A {@code running} live snapshot not updated for this long reads {@code stale: true} (contract §7: 30 s). */
     @WithDefault("30s")
     Duration liveStaleAfter();
 
@@ -103,7 +103,7 @@ public interface SessionsConfig {
     @WithDefault("16K")
     MemorySize syncMaxScreen();
 
-    /** How long the {@code me} stream keeps events (API.md §2: 30 days); the share records table keeps all. */
+    /** How long the {@code me} stream keeps events (contract §2: 30 days); the share records table keeps all. */
     @WithDefault("30d")
     Duration meRetention();
 

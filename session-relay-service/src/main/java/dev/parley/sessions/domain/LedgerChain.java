@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The ledger's hash rule (API.md §6, ADR 0057): {@code chain(n) = SHA-256(chain(n-1) ‖ envelope(n))} over the raw
+ * The ledger's hash rule (contract §6, ADR 0057): {@code chain(n) = SHA-256(chain(n-1) ‖ envelope(n))} over the raw
  * 32 bytes of the previous chain and the envelope's exact UTF-8 bytes as stored and delivered; {@code chain(0)} is 32
  * zero bytes. Hashes are lowercase hex.
  */

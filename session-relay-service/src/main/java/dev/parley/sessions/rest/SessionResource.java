@@ -41,7 +41,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.nio.charset.StandardCharsets;
 
-/** Shared sessions (API.md §6). Humans only: an app token gets 403 {@code auth.forbidden}. */
+/** Shared sessions (contract §6). Humans only: an app token gets 403 {@code auth.forbidden}. */
 @Path("/api/sessions")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -30,7 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Fork at a point (API.md §6, ADR 0058): a new session owned by the caller with the original's messages up to a seq
+ * Fork at a point (contract §6, ADR 0058): a new session owned by the caller with the original's messages up to a seq
  * and its transcript as it stood then; nothing else (members, shares, sync, engine id, turn) is carried over and the
  * original is only read.
  */

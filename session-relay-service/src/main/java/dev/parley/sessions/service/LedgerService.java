@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The ledger of a session stream (API.md §6, ADR 0057): the hash chain over the envelopes of {@code session:<id>}
+ * The ledger of a session stream (contract §6, ADR 0057): the hash chain over the envelopes of {@code session:<id>}
  * exactly as the stream log stores and delivers them, extended on read from the stored head and kept.
  */
 @ApplicationScoped

@@ -34,7 +34,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The turn-lock with fencing (API.md §6), decided by PostgreSQL: every decision reads the session's lock row
+ * The turn-lock with fencing (contract §6), decided by PostgreSQL: every decision reads the session's lock row
  * {@code FOR UPDATE} (acquire, heartbeat, release, sweep) or {@code FOR SHARE} (a fenced write), so concurrent
  * callers on any number of replicas are serialised by the row lock and judged by one clock, the database's.
  */
@@ -154,7 +154,7 @@ public class TurnService {
     }
 
     /**
-     * A member asks the holder to stop the current turn (API.md §6, ADR 0056): {@code turn.cancel_requested} on the
+     * A member asks the holder to stop the current turn (contract §6, ADR 0056): {@code turn.cancel_requested} on the
      * session stream and a deadline of {@code cancel-grace} by the database clock, after which the sweep ends the turn
      * itself if it is still held. 409 {@code turn.not_running} when {@code turnId} is not the live grant's. Asking again
      * for a turn already asked to stop changes nothing (no second event, the first deadline stays).
