@@ -1,7 +1,7 @@
 package dev.parley.channel.service;
 
 import dev.parley.channel.config.ChannelConfig;
-import dev.parley.channel.domain.SearchQuery;
+import dev.parley.platform.search.SearchQuery;
 import dev.parley.channel.repository.ChannelRepository;
 import dev.parley.channel.repository.MessageEntity;
 import dev.parley.events.payload.ChannelMessage;

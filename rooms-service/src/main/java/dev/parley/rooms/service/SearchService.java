@@ -5,7 +5,7 @@ import dev.parley.platform.identity.Caller;
 import dev.parley.platform.paging.PageRequest;
 import dev.parley.platform.problem.ProblemException;
 import dev.parley.rooms.config.RoomsConfig;
-import dev.parley.rooms.domain.SearchQuery;
+import dev.parley.platform.search.SearchQuery;
 import dev.parley.rooms.repository.MessageEntity;
 import dev.parley.rooms.repository.MessageRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;

@@ -1,4 +1,4 @@
-package dev.parley.rooms.domain;
+package dev.parley.platform.search;
 
 import dev.parley.platform.problem.ProblemException;
 
