@@ -40,14 +40,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** One broker per JVM, shared by every test class; stopped when the JVM exits. */
     public static synchronized EmbeddedKafka shared() {
         if (shared == null) {
-            EmbeddedKafka kafka;
-            try {
-                kafka = new EmbeddedKafka(Files.createTempDirectory("parley-kafka"), Ports.free(), Ports.free());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            kafka.start();
             // only a broker that really started becomes the shared one
+            EmbeddedKafka kafka = Starts.withRetries(() -> {
+                EmbeddedKafka attempt;
+                try {
+                    attempt = new EmbeddedKafka(Files.createTempDirectory("parley-kafka"), Ports.free(), Ports.free());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                attempt.start();
+                return attempt;
+            });
             shared = kafka;
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "embedded-kafka-stop"));
         }
@@ -81,7 +84,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + out.toString(StandardCharsets.UTF_8));
             }
             KafkaRaftServer raftServer = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-            raftServer.startup();
+            try {
+                raftServer.startup();
+            } catch (RuntimeException e) {
+                raftServer.shutdown(); // a listener that could not bind: release what did start
+                throw e;
+            }
             server = raftServer;
         } catch (Exception e) {
             throw new IllegalStateException("Kafka did not start in " + logDir, e);

@@ -36,13 +36,15 @@ public final class EmbeddedPg implements AutoCloseable {
     /** One server per JVM, on a free port with a throw-away data directory; it can be stopped and started again. */
     public static synchronized EmbeddedPg shared() {
         if (shared == null) {
-            try {
-                int port = Ports.free();
-                Path dir = java.nio.file.Files.createTempDirectory("parley-pg");
-                shared = new EmbeddedPg(builder(port, dir).start(), port, dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("PostgreSQL did not start", e);
-            }
+            shared = Starts.withRetries(() -> {
+                try {
+                    int port = Ports.free();
+                    Path dir = java.nio.file.Files.createTempDirectory("parley-pg");
+                    return new EmbeddedPg(builder(port, dir).start(), port, dir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("PostgreSQL did not start", e);
+                }
+            });
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 shared.close();
                 deleteTree(shared.restartDir);
@@ -54,7 +56,8 @@ public final class EmbeddedPg implements AutoCloseable {
     private static EmbeddedPostgres.Builder builder(int port, Path dir) {
         // never cleaned on close, so stop() and start() keep the data (initdb runs only into an empty directory);
         // the shared server's shutdown hook deletes it
-        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dir).setCleanDataDirectory(false);
+        return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dir).setCleanDataDirectory(false)
+                .setPGStartupWait(java.time.Duration.ofSeconds(30)); // a loaded CI machine can take more than the default 10 s
     }
 
     /** Stops the server (an outage for the services using it); {@link #start()} brings it back with its data. */
