@@ -240,6 +240,51 @@ class StreamsTest {
     }
 
     @Test
+    void theWritersLiveTurnReachesTheirOtherTabs() {
+        StreamName session = StreamName.session(UUID.randomUUID());
+        stub().members(TENANT, session, "user:ada", "user:bob");
+        StreamKey key = StreamKey.of(TENANT, session);
+        try (WsTestClient adaTab = Gw.ws(Gw.issuer().user(TENANT, "ada", "Ada"));
+             WsTestClient adaPhone = Gw.ws(Gw.issuer().user(TENANT, "ada", "Ada"));
+             SseTestClient adaSse = Gw.sse("/api/sessions/" + session.id() + "/stream",
+                     Gw.issuer().user(TENANT, "ada"));
+             WsTestClient bob = Gw.ws(Gw.issuer().user(TENANT, "bob", "Bob"))) {
+            for (WsTestClient ws : List.of(adaTab, adaPhone, bob)) {
+                ws.sendJson(Map.of("op", "subscribe", "stream", session.wire()));
+            }
+            await().until(() -> Gw.ops(adaTab, "subscribed").size() + Gw.ops(adaPhone, "subscribed").size()
+                    + Gw.ops(bob, "subscribed").size() == 3);
+            // ada's turn writes a snapshot (origin: ada); every tab of hers sees it, not only bob
+            stub().publishEphemeral(key, Envelope.ephemeral(session.wire(), "live.updated", Instant.now(),
+                    Map.of("turnId", "t1", "status", "running", "text", "half an answer")), "user:ada");
+            await().until(() -> !adaTab.events("live.updated").isEmpty() && !adaPhone.events("live.updated").isEmpty()
+                    && !bob.events("live.updated").isEmpty() && !adaSse.events("live.updated").isEmpty());
+            assertThat(adaPhone.events("live.updated").get(0).path("data").path("text").asText())
+                    .isEqualTo("half an answer");
+        }
+    }
+
+    @Test
+    void anAppsOwnTypingIsNotEchoedToIt() {
+        StreamName room = newRoom("user:ada", "marketing:cmo");
+        try (WsTestClient app = Gw.ws(Gw.issuer().app(TENANT, "marketing"));
+             WsTestClient ada = Gw.ws(Gw.issuer().user(TENANT, "ada", "Ada"))) {
+            app.sendJson(Map.of("op", "subscribe", "stream", room.wire()));
+            ada.sendJson(Map.of("op", "subscribe", "stream", room.wire()));
+            await().until(() -> !Gw.ops(app, "subscribed").isEmpty() && !Gw.ops(ada, "subscribed").isEmpty());
+            app.sendJson(Map.of("op", "typing", "stream", room.wire(), "as", "cmo"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> !ada.events("typing").isEmpty());
+            assertThat(ada.events("typing").get(0).path("data").path("ref").asText()).isEqualTo("marketing:cmo");
+            // a marker after it: the app sees someone else's typing, never its agent's own
+            stub().publishEphemeral(StreamKey.of(TENANT, room), Envelope.ephemeral(room.wire(), "typing",
+                    Instant.now(), new Typing("user:ada", "Ada")), "user:ada");
+            await().until(() -> !app.events("typing").isEmpty());
+            assertThat(app.events("typing")).extracting(f -> f.path("data").path("ref").asText())
+                    .containsExactly("user:ada");
+        }
+    }
+
+    @Test
     void presenceStreamOpensWithTheSnapshotThenChangesOfTheTenantOnly() {
         try (SseTestClient sse = Gw.sse("/api/presence/stream", Gw.issuer().user(TENANT, "ada"));
              WsTestClient other = Gw.ws(Gw.issuer().user("globex", "zed"))) {

@@ -70,9 +70,20 @@ public abstract class Connection {
         return context;
     }
 
-    /** The ref whose own ephemeral events this connection never gets back: the human, or null for an app. */
+    /** The human's ref, or null for an app. */
     public String selfRef() {
         return caller().isHuman() ? caller().userRef() : null;
+    }
+
+    /**
+     * Whether an event's origin is this connection's caller: the human, or for an app token any of its agents
+     * (the agent it typed or signalled as). Their own {@code typing} and {@code signal} never come back to them.
+     */
+    public boolean isOwn(String origin) {
+        if (origin == null) {
+            return false;
+        }
+        return caller().isHuman() ? origin.equals(caller().userRef()) : origin.startsWith(caller().appId() + ":");
     }
 
     public boolean isClosed() {

@@ -151,7 +151,7 @@ public final class Subscription {
     private void deliver(OutboundEvent event) {
         Long seq = event.seq();
         if (seq == null || !name.durable()) {
-            if (event.origin() != null && event.origin().equals(connection.selfRef())) {
+            if (isEcho(event)) {
                 return;
             }
             write(event);
@@ -168,6 +168,15 @@ public final class Subscription {
         last = seq;
         write(event);
         streams.afterDelivered(this, event.type(), event.value());
+    }
+
+    /**
+     * Only the caller's own {@code typing} and {@code signal} are not echoed (contract §2): every other event,
+     * {@code live.updated} included, reaches the writer's other tabs and devices.
+     */
+    private boolean isEcho(OutboundEvent event) {
+        return (EventTypes.TYPING.equals(event.type()) || EventTypes.SIGNAL.equals(event.type()))
+                && connection.isOwn(event.origin());
     }
 
     private void write(OutboundEvent event) {
