@@ -166,6 +166,26 @@ describe('channel, attachments, presence', () => {
     assert.deepEqual(back, bytes);
   });
 
+  test('an image loads from its inline URL without a header, once, sandboxed', async () => {
+    const own = tenant('images');
+    const kim = track(human(own, 'kim', 'Kim'));
+    // a 1x1 PNG
+    const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk'
+      + 'YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+    const file = await kim.attachments.upload(png, { name: 'dot.png', contentType: 'image/png' });
+    const url = await kim.attachments.inlineUrl(file.id);
+    assert.match(url, /[?&]ticket=/);
+    const image = await fetch(url); // what <img src> does: no Authorization header
+    assert.equal(image.status, 200);
+    assert.equal(image.headers.get('content-type'), 'image/png');
+    assert.match(image.headers.get('content-disposition') ?? '', /^inline/);
+    assert.equal(image.headers.get('content-security-policy'), 'sandbox');
+    assert.deepEqual(new Uint8Array(await image.arrayBuffer()), png);
+    const again = await fetch(url);
+    assert.equal(again.status, 401);
+    await again.body?.cancel();
+  });
+
   test('the presence stream opens with the whole roster', async () => {
     const own = tenant('presence');
     const lea = track(human(own, 'lea', 'Lea'));

@@ -53,6 +53,25 @@ class ProxyTest {
     }
 
     @Test
+    void anAttachmentDownloadTakesAStreamTicketOnceAndTheOwnerSeesTheTokenNotTheTicket() {
+        String token = Gw.issuer().user(TENANT, "ada");
+        String ticket = given().header("Authorization", "Bearer " + token).post(Gw.http() + "/api/stream-tickets")
+                .then().statusCode(201).extract().path("ticket");
+        // an <img src>: no header, the ticket in the query
+        given().get(Gw.http() + "/api/attachments/x?disposition=inline&ticket=" + ticket).then().statusCode(200)
+                .body("path", equalTo("/api/attachments/x")).body("query", equalTo("disposition=inline"))
+                .body("authorization", equalTo("Bearer " + token));
+        // single use, like any ticket
+        given().get(Gw.http() + "/api/attachments/x?ticket=" + ticket).then().statusCode(401)
+                .body("code", equalTo("auth.unauthorized"));
+        given().get(Gw.http() + "/api/attachments/x?ticket=forged").then().statusCode(401);
+        // other REST routes do not take tickets
+        String another = given().header("Authorization", "Bearer " + token).post(Gw.http() + "/api/stream-tickets")
+                .then().statusCode(201).extract().path("ticket");
+        given().get(Gw.http() + "/api/channel/messages?ticket=" + another).then().statusCode(401);
+    }
+
+    @Test
     void problemsPassThroughUnchanged() {
         given().header("Authorization", "Bearer " + Gw.issuer().user(TENANT, "ada"))
                 .post(Gw.http() + "/api/channel/problem").then().statusCode(422)

@@ -93,6 +93,14 @@ public final class RoutingTable {
                 || c == '-' || c == '.' || c == '_' || c == '~';
     }
 
+    /**
+     * An attachment download, the one REST route that also accepts a stream ticket ({@code ?ticket=}) instead of the
+     * header, so a browser's {@code <img src>} can load it (contract §4).
+     */
+    public static boolean isDownload(String method, String path) {
+        return "GET".equals(method) && path != null && path.matches("/api/attachments/[^/]+");
+    }
+
     /** Uploads, limited per member on their own budget (contract §7). */
     public static boolean isUpload(String method, String path) {
         return "POST".equals(method) && "/api/attachments".equals(path);

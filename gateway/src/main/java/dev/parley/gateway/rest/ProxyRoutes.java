@@ -7,12 +7,16 @@ import dev.parley.gateway.domain.RoutingTable;
 import dev.parley.gateway.client.PresenceFeed;
 import dev.parley.gateway.metrics.GatewayMetrics;
 import dev.parley.gateway.service.OwnerClient;
+import dev.parley.gateway.domain.AuthFailure;
 import dev.parley.gateway.service.RateLimits;
+import dev.parley.gateway.service.StreamTickets;
 import dev.parley.gateway.service.TokenVerifier;
 import dev.parley.platform.http.HttpConfig;
 import dev.parley.platform.problem.ErrorCodes;
 import dev.parley.platform.problem.Problem;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -53,6 +57,7 @@ public class ProxyRoutes {
     private final HttpConfig httpConfig;
     private final TokenVerifier verifier;
     private final RateLimits rateLimits;
+    private final StreamTickets tickets;
     private final PresenceFeed presence;
     private final OwnerClient owners;
     private final MeterRegistry registry;
@@ -60,11 +65,13 @@ public class ProxyRoutes {
     private final Map<Service, HttpProxy> proxies = new EnumMap<>(Service.class);
 
     public ProxyRoutes(GatewayConfig config, HttpConfig httpConfig, TokenVerifier verifier, RateLimits rateLimits,
-                       PresenceFeed presence, OwnerClient owners, MeterRegistry registry, Vertx vertx) {
+                       StreamTickets tickets, PresenceFeed presence, OwnerClient owners, MeterRegistry registry,
+                       Vertx vertx) {
         this.config = config;
         this.httpConfig = httpConfig;
         this.verifier = verifier;
         this.rateLimits = rateLimits;
+        this.tickets = tickets;
         this.presence = presence;
         this.owners = owners;
         this.registry = registry;
@@ -93,7 +100,7 @@ public class ProxyRoutes {
             public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
                 // the owner serves exactly the path every route and limit decision here was made on
                 context.request().setURI(fixedPath != null ? fixedPath
-                        : RoutingTable.canonicalUri(context.request().getURI()));
+                        : withoutTicket(RoutingTable.canonicalUri(context.request().getURI())));
                 Body requestBody = context.request().getBody();
                 CappedBody capped = null;
                 if (requestBody != null && requestBody.length() < 0) {
@@ -165,10 +172,22 @@ public class ProxyRoutes {
         if (tooLarge(ctx, path)) {
             return;
         }
+        String method = request.method().name();
+        String token = TokenVerifier.bearer(request.getHeader("Authorization"));
+        String ticket = request.getParam("ticket");
+        if (token == null && ticket != null && RoutingTable.isDownload(method, path)) {
+            try {
+                token = tickets.redeem(ticket);
+            } catch (AuthFailure e) {
+                Problems.fail(ctx, e, config.unavailableRetryAfter());
+                return;
+            }
+            // the owner authorizes the download as for any request; the ticket itself never leaves the gateway
+            request.headers().set("Authorization", "Bearer " + token);
+        }
         request.pause();
         Context context = Vertx.currentContext();
-        String method = request.method().name();
-        verifier.verify(TokenVerifier.bearer(request.getHeader("Authorization"))).subscribe().with(
+        verifier.verify(token).subscribe().with(
                 verified -> context.runOnContext(v -> {
                     if (WRITES.contains(method)) {
                         presence.apiWrite(verified.caller());
@@ -192,6 +211,21 @@ public class ProxyRoutes {
                     request.resume();
                     Problems.fail(ctx, e, config.unavailableRetryAfter());
                 }));
+    }
+
+    /** The URI without a {@code ticket} parameter: tickets are the gateway's, an owner never sees one. */
+    static String withoutTicket(String uri) {
+        QueryStringDecoder query = new QueryStringDecoder(uri);
+        if (!query.parameters().containsKey("ticket")) {
+            return uri;
+        }
+        QueryStringEncoder rebuilt = new QueryStringEncoder(query.rawPath());
+        query.parameters().forEach((name, values) -> {
+            if (!"ticket".equals(name)) {
+                values.forEach(value -> rebuilt.addParam(name, value));
+            }
+        });
+        return rebuilt.toString();
     }
 
     /** Body caps by {@code Content-Length}: attachments up to {@code attachment-max-body}, others 1 MiB. */
